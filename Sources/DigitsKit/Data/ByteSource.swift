@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A stream of bytes read front to back, so that a reader can fill its final buffer directly
+/// whether the file on disk is plain or gzip.
+protocol ByteSource: AnyObject {
+    /// Writes up to `buffer.count` bytes into `buffer`; returns how many, 0 only at a clean end.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(IDXError) -> Int
+}
+
+extension ByteSource {
+    /// Reads until `buffer` is full or the stream ends; returns the number of bytes read.
+    func readFully(into buffer: UnsafeMutableRawBufferPointer) throws(IDXError) -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let n = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            if n == 0 { break }
+            filled += n
+        }
+        return filled
+    }
+}
+
+/// An open file read through POSIX `read(2)`: no whole-file copy, errors named by path.
+final class FileSource: ByteSource {
+    let path: String
+    /// Size on disk when opened.
+    let size: Int
+    private let fd: Int32
+    private(set) var offset = 0
+
+    init(path: String) throws(IDXError) {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw .missing(path: path) }
+            throw .unreadable(path: path, reason: String(cString: strerror(code)))
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw .unreadable(path: path, reason: reason)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw .unreadable(path: path, reason: (info.st_mode & S_IFMT) == S_IFDIR ? "is a directory" : "not a regular file")
+        }
+        self.fd = fd
+        self.size = Int(info.st_size)
+    }
+
+    deinit { close(fd) }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(IDXError) -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        while true {
+            #if canImport(Glibc)
+            let n = Glibc.read(fd, base, buffer.count)
+            #else
+            let n = Darwin.read(fd, base, buffer.count)
+            #endif
+            if n >= 0 {
+                offset += n
+                return n
+            }
+            if errno == EINTR { continue }
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// The first bytes of the file, without moving the read position.
+    func peek(_ count: Int) throws(IDXError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, 0) }
+        guard n >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        return Array(bytes.prefix(n))
+    }
+}

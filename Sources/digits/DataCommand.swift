@@ -1,0 +1,82 @@
+import ArgumentParser
+import DigitsKit
+
+struct DataCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "Find, check and download the MNIST files.",
+        subcommands: [Verify.self, Fetch.self]
+    )
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the four MNIST files and check their SHA-256 against the canonical values.",
+            discussion: "Exits 0 only when all four are present, valid and match."
+        )
+
+        @OptionGroup var data: DataOptions
+
+        func run() throws {
+            let directory = data.directory
+            print("data: \(directory.path) (from \(directory.source.rawValue))")
+            let results = directory.verify()
+            for result in results { print(Report.line(result)) }
+            let bad = results.filter { !$0.isOK }
+            guard bad.isEmpty else {
+                throw VerifyFailure(files: bad.map { $0.outcome == .missing ? $0.path + "[.gz]" : $0.path })
+            }
+            print("all four files verified")
+        }
+    }
+
+    struct Fetch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Download the MNIST files that are missing or wrong, checking each before it is kept.",
+            discussion: "Mirrors are tried in order; each file is checked against its SHA-256 and written atomically."
+        )
+
+        @OptionGroup var data: DataOptions
+
+        @Option(name: .customLong("mirror"), help: ArgumentHelp(
+            "Base URL to download from, tried in the order given (repeatable; default: the public mirrors).",
+            valueName: "url"))
+        var mirrors: [String] = []
+
+        func run() async throws {
+            let directory = data.directory
+            print("data: \(directory.path) (from \(directory.source.rawValue))")
+            let fetcher = MNISTFetcher(mirrors: mirrors.isEmpty ? MNISTFetcher.defaultMirrors : mirrors)
+            let results = try await fetcher.fetch(into: directory) { print($0) }
+            for result in results { print(Report.line(result)) }
+            print("all four files verified")
+        }
+    }
+}
+
+/// The one-line error of `data verify` when a file falls short (each is listed above it).
+struct VerifyFailure: Error, CustomStringConvertible {
+    let files: [String]
+    var description: String {
+        "\(files.count) of 4 MNIST files missing or wrong: \(files.joined(separator: ", ")) (run `digits data fetch`)"
+    }
+}
+
+/// How a verification reads in the terminal.
+enum Report {
+    static func line(_ result: Verification) -> String {
+        let name = result.path
+        switch result.outcome {
+        case .ok:
+            let what = result.file.kind == .images
+                ? "\(result.dimensions[0]) images of \(result.dimensions[1])×\(result.dimensions[2])"
+                : "\(result.dimensions[0]) labels"
+            return "ok       \(name): \(what), sha256 matches"
+        case .missing:
+            return "MISSING  \(name)[.gz]: not found"
+        case .invalid(let error):
+            return "INVALID  \(error)"
+        case .checksumMismatch(let found):
+            return "MISMATCH \(name): sha256 expected \(result.file.sha256), found \(found)"
+        }
+    }
+}
