@@ -9,7 +9,7 @@ export MNIST_DIR
 
 RELEASE := .build/release
 
-.PHONY: build test data verify train bench clean
+.PHONY: build test data verify train evaluate bench clean
 
 ## build: the release binary .build/release/digits
 build:
@@ -28,8 +28,16 @@ data: build
 verify: build
 	$(RELEASE)/digits data verify --data "$(MNIST_DIR)"
 
-## train: the main job (filled in by the training issue): for now, the data it will read
-train: data
+MODEL := models/digits.safetensors
+
+## train: the main job: train the default 784-100-10 network, print the report, save $(MODEL)
+train: build
+	@$(RELEASE)/digits data verify --data "$(MNIST_DIR)" >/dev/null 2>&1 || $(RELEASE)/digits data fetch --data "$(MNIST_DIR)"
+	$(RELEASE)/digits train --data "$(MNIST_DIR)" --output $(MODEL)
+
+## evaluate: the accuracy report of $(MODEL) on the test set
+evaluate: build
+	$(RELEASE)/digits evaluate --data "$(MNIST_DIR)" --model $(MODEL)
 
 ## bench: medians and ratios against peers measured in the same run
 bench:

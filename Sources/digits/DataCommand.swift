@@ -18,14 +18,14 @@ struct DataCommand: AsyncParsableCommand {
 
         func run() throws {
             let directory = data.directory
-            print("data: \(directory.path) (from \(directory.source.rawValue))")
+            Console.line("data: \(directory.path) (from \(directory.source.rawValue))")
             let results = directory.verify()
-            for result in results { print(Report.line(result)) }
+            for result in results { Console.line(Report.line(result)) }
             let bad = results.filter { !$0.isOK }
             guard bad.isEmpty else {
                 throw VerifyFailure(files: bad.map { $0.outcome == .missing ? $0.path + "[.gz]" : $0.path })
             }
-            print("all four files verified")
+            Console.line("all four files verified")
         }
     }
 
@@ -44,11 +44,11 @@ struct DataCommand: AsyncParsableCommand {
 
         func run() async throws {
             let directory = data.directory
-            print("data: \(directory.path) (from \(directory.source.rawValue))")
+            Console.line("data: \(directory.path) (from \(directory.source.rawValue))")
             let fetcher = MNISTFetcher(mirrors: mirrors.isEmpty ? MNISTFetcher.defaultMirrors : mirrors)
-            let results = try await fetcher.fetch(into: directory) { print($0) }
-            for result in results { print(Report.line(result)) }
-            print("all four files verified")
+            let results = try await fetcher.fetch(into: directory) { Console.line($0) }
+            for result in results { Console.line(Report.line(result)) }
+            Console.line("all four files verified")
         }
     }
 }

@@ -14,3 +14,88 @@ struct DataOptions: ParsableArguments {
         if let path, path.isEmpty { throw ValidationError("--data needs a folder path") }
     }
 }
+
+/// Which model a command reads.
+struct ModelOptions: ParsableArguments {
+    static let trainedPath = "models/digits.safetensors"
+
+    @Option(name: .customLong("model"), help: ArgumentHelp(
+        "Model file to read (default: \(ModelOptions.trainedPath), the one `make train` writes).",
+        valueName: "path"))
+    var path: String?
+
+    var resolved: String { path ?? Self.trainedPath }
+
+    func load() throws -> Model {
+        try Safetensors.load(resolved)
+    }
+}
+
+extension Rule: ExpressibleByArgument {}
+extension Loss: ExpressibleByArgument {}
+extension Schedule: ExpressibleByArgument {}
+extension InputScaling: ExpressibleByArgument {}
+extension TargetEncoding: ExpressibleByArgument {}
+
+/// How the network is built and trained.
+struct TrainingArguments: ParsableArguments {
+    @Option(help: "Hidden units (the H of 784-H-10).")
+    var hidden = 100
+
+    @Option(help: "Learning rule: exact (the true gradient, with biases) or classic (doc 001's update, no biases).")
+    var rule = Rule.exact
+
+    @Option(help: "Loss: mse (½Σ(o − t)², sigmoid outputs) or cross-entropy (softmax outputs).")
+    var loss = Loss.mse
+
+    @Option(help: "Passes over the training set.")
+    var epochs = 10
+
+    @Option(name: .customLong("lr"), help: "Learning rate α.")
+    var learningRate: Float = 0.4
+
+    @Option(help: "Learning-rate schedule: constant (doc 001), cosine or linear (from --lr down to 0 over the run).")
+    var schedule = Schedule.cosine
+
+    @Option(help: "Examples per gradient step: 1 is per-example SGD (doc 001); K > 1 averages K gradients (doc 000 §6).")
+    var batchSize = 1
+
+    @Option(help: "L2 weight decay λ on the weights, not the biases (doc 000 §6).")
+    var l2: Float = 0
+
+    @Option(help: "Seed of the initial weights and of the shuffling: the same seed and options give the same model, bit for bit.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Input scaling: unit (x = p/255, blank pixels stay 0 and are skipped) or book (0.01 + 0.99·p/255, as doc 001's book).")
+    var inputs = InputScaling.unit
+
+    @Option(help: "Targets: onehot (1 for the digit, 0 elsewhere) or book (0.99 and 0.01).")
+    var targets = TargetEncoding.onehot
+
+    func validate() throws {
+        guard (1...10_000).contains(hidden) else { throw ValidationError("--hidden must be 1…10000, got \(hidden)") }
+        guard (1...10_000).contains(epochs) else { throw ValidationError("--epochs must be 1…10000, got \(epochs)") }
+        guard learningRate.isFinite, learningRate > 0 else { throw ValidationError("--lr must be a positive number, got \(learningRate)") }
+        guard (1...60_000).contains(batchSize) else { throw ValidationError("--batch-size must be 1…60000, got \(batchSize)") }
+        guard l2.isFinite, l2 >= 0, l2 < 1 else { throw ValidationError("--l2 must be 0 ≤ λ < 1, got \(l2)") }
+        if rule == .classic && loss == .crossEntropy {
+            throw ValidationError("--rule classic is doc 001's rule for squared error; use --rule exact with --loss cross-entropy")
+        }
+    }
+
+    var options: TrainingOptions {
+        var o = TrainingOptions()
+        o.hidden = hidden
+        o.rule = rule
+        o.loss = loss
+        o.epochs = epochs
+        o.learningRate = learningRate
+        o.schedule = schedule
+        o.batchSize = batchSize
+        o.l2 = l2
+        o.seed = seed
+        o.inputs = inputs
+        o.targets = targets
+        return o
+    }
+}

@@ -60,3 +60,19 @@ public enum AtomicFile {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }
+
+extension AtomicFile {
+    /// Fails now, rather than after an hour of work, when `path` could not be written: its
+    /// folder is created if missing and must accept new files; `path` must not be a folder.
+    public static func checkWritable(_ path: String) throws(WriteError) {
+        let folder = directory(of: path)
+        try createDirectory(folder)
+        if access(folder, W_OK) != 0 {
+            throw WriteError(path: path, reason: "folder \(folder) is not writable: \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            throw WriteError(path: path, reason: "is a folder")
+        }
+    }
+}

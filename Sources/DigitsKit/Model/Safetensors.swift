@@ -1,0 +1,244 @@
+import Foundation
+
+/// Model files in the safetensors format: an 8-byte little-endian header length, a JSON header
+/// naming each tensor's dtype, shape and byte range, then the little-endian float32 data.
+/// Python's `safetensors` reads them as they are.
+///
+/// Tensors: `W_ih` [inputs, hidden], `W_ho` [hidden, outputs], `b_h` [hidden], `b_o` [outputs];
+/// `__metadata__` holds the facts of `Model.metadata` plus the format and its version.
+public enum Safetensors {
+    /// Headers larger than this are refused before they are parsed.
+    public static let headerLimit = 1 << 20
+
+    private static let order = ["W_ih", "W_ho", "b_h", "b_o"]
+
+    /// The file's bytes. Keys are written in a fixed order, so equal models give equal files.
+    public static func encode(_ model: Model) -> [UInt8] {
+        let n = model.network
+        let tensors: [(String, [Int], [Float])] = [
+            ("W_ih", [n.inputCount, n.hiddenCount], n.W_ih),
+            ("W_ho", [n.hiddenCount, n.outputCount], n.W_ho),
+            ("b_h", [n.hiddenCount], n.b_h),
+            ("b_o", [n.outputCount], n.b_o),
+        ]
+        var metadata = model.metadata
+        metadata["format"] = Model.format
+        metadata["format_version"] = Model.formatVersion
+        metadata["input_scaling"] = model.inputs.rawValue
+        metadata["output_activation"] = n.outputLayer.rawValue
+        let meta = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }.joined(separator: ",")
+        var entries = ["\"__metadata__\":{\(meta)}"]
+        var offset = 0
+        for (name, shape, values) in tensors {
+            let end = offset + values.count * 4
+            entries.append("\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(end)]}")
+            offset = end
+        }
+        var header = Array(("{" + entries.joined(separator: ",") + "}").utf8)
+        // Pad with spaces to a multiple of 8, so the data is aligned.
+        while (header.count + 8) % 8 != 0 { header.append(0x20) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(8 + header.count + offset)
+        var length = UInt64(header.count).littleEndian
+        withUnsafeBytes(of: &length) { bytes.append(contentsOf: $0) }
+        bytes += header
+        for (_, _, values) in tensors {
+            for v in values {
+                var bits = v.bitPattern.littleEndian
+                withUnsafeBytes(of: &bits) { bytes.append(contentsOf: $0) }
+            }
+        }
+        return bytes
+    }
+
+    /// Writes `model` to `path` atomically.
+    public static func save(_ model: Model, to path: String) throws(WriteError) {
+        try AtomicFile.write(encode(model), to: path)
+    }
+
+    /// Reads and checks a model file.
+    public static func load(_ path: String) throws(ModelError) -> Model {
+        let bytes: [UInt8]
+        do {
+            let url = URL(fileURLWithPath: path)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ModelError.unreadable(path: path, reason: "no such file")
+            }
+            if isDirectory.boolValue { throw ModelError.unreadable(path: path, reason: "is a directory") }
+            bytes = [UInt8](try Data(contentsOf: url))
+        } catch let error as ModelError {
+            throw error
+        } catch {
+            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+        }
+        return try decode(bytes, path: path)
+    }
+
+    /// Parses a model from `bytes`, checking everything: header length and JSON, dtypes, shapes,
+    /// offsets (in range, not overlapping, covering the data), finite values, and metadata.
+    public static func decode(_ bytes: [UInt8], path: String) throws(ModelError) -> Model {
+        guard bytes.count >= 8 else { throw .tooSmall(path: path, size: bytes.count) }
+        var declared: UInt64 = 0
+        for i in (0..<8).reversed() { declared = declared << 8 | UInt64(bytes[i]) }
+        let available = bytes.count - 8
+        guard declared <= UInt64(available) else { throw .headerTooLarge(path: path, declared: declared, available: available) }
+        guard declared <= UInt64(headerLimit) else {
+            throw .invalidHeader(path: path, reason: "\(declared) bytes, over the \(headerLimit)-byte limit")
+        }
+        let headerEnd = 8 + Int(declared)
+        let header: [String: Any]
+        do {
+            let object = try JSONSerialization.jsonObject(with: Data(bytes[8..<headerEnd]), options: [])
+            guard let dictionary = object as? [String: Any] else {
+                throw ModelError.invalidHeader(path: path, reason: "not a JSON object")
+            }
+            header = dictionary
+        } catch let error as ModelError {
+            throw error
+        } catch {
+            throw .invalidHeader(path: path, reason: "invalid JSON")
+        }
+
+        var metadata: [String: String] = [:]
+        if let meta = header["__metadata__"] {
+            guard let dictionary = meta as? [String: Any] else { throw .invalidHeader(path: path, reason: "__metadata__ is not an object") }
+            for (k, v) in dictionary {
+                guard let s = v as? String else { throw .invalidHeader(path: path, reason: "__metadata__ value \(k) is not a string") }
+                metadata[k] = s
+            }
+        }
+        for name in header.keys where name != "__metadata__" && !order.contains(name) {
+            throw .unexpectedTensor(path: path, name: name)
+        }
+
+        struct Entry { let name: String; let shape: [Int]; let begin: Int; let end: Int }
+        var entries: [String: Entry] = [:]
+        let dataSize = bytes.count - headerEnd
+        for name in order {
+            guard let raw = header[name] else { continue }
+            guard let info = raw as? [String: Any] else { throw .invalidHeader(path: path, reason: "entry \(name) is not an object") }
+            guard let dtype = info["dtype"] as? String else { throw .invalidHeader(path: path, reason: "entry \(name) has no dtype") }
+            guard dtype == "F32" else { throw .wrongDtype(path: path, name: name, found: dtype) }
+            guard let shape = integers(info["shape"]), shape.allSatisfy({ $0 >= 0 && $0 <= 1 << 24 }) else {
+                throw .invalidHeader(path: path, reason: "entry \(name) has no valid shape")
+            }
+            guard let offsets = integers(info["data_offsets"]), offsets.count == 2 else {
+                throw .badOffsets(path: path, name: name, reason: "expected [begin, end]")
+            }
+            let (begin, end) = (offsets[0], offsets[1])
+            guard begin >= 0, begin <= end, end <= dataSize else {
+                throw .badOffsets(path: path, name: name, reason: "[\(begin), \(end)] outside the \(dataSize) data bytes")
+            }
+            let elements = shape.reduce(1, *)
+            guard end - begin == elements * 4 else {
+                throw .badOffsets(path: path, name: name, reason: "\(end - begin) bytes for \(elements) float32 values (expected \(elements * 4))")
+            }
+            entries[name] = Entry(name: name, shape: shape, begin: begin, end: end)
+        }
+        guard let wih = entries["W_ih"] else { throw .missingTensor(path: path, name: "W_ih") }
+        guard let who = entries["W_ho"] else { throw .missingTensor(path: path, name: "W_ho") }
+
+        // The byte ranges must tile the data exactly: no overlap, no hole, nothing left over.
+        var position = 0
+        for entry in entries.values.sorted(by: { ($0.begin, $0.end) < ($1.begin, $1.end) }) {
+            guard entry.begin == position else {
+                throw .badOffsets(path: path, name: entry.name, reason: entry.begin < position
+                    ? "overlaps the tensor before it (starts at \(entry.begin), before \(position))"
+                    : "leaves a gap (starts at \(entry.begin), expected \(position))")
+            }
+            position = entry.end
+        }
+        guard position == dataSize else {
+            throw .badOffsets(path: path, name: "(data)", reason: "\(dataSize - position) bytes after the last tensor")
+        }
+
+        guard wih.shape.count == 2, wih.shape[0] == Dataset.pixelCount, wih.shape[1] >= 1 else {
+            throw .wrongShape(path: path, name: "W_ih", expected: "[784, hidden]", found: wih.shape)
+        }
+        let hidden = wih.shape[1]
+        guard who.shape == [hidden, 10] else {
+            throw .wrongShape(path: path, name: "W_ho", expected: "[\(hidden), 10]", found: who.shape)
+        }
+        if let bh = entries["b_h"], bh.shape != [hidden] {
+            throw .wrongShape(path: path, name: "b_h", expected: "[\(hidden)]", found: bh.shape)
+        }
+        if let bo = entries["b_o"], bo.shape != [10] {
+            throw .wrongShape(path: path, name: "b_o", expected: "[10]", found: bo.shape)
+        }
+
+        func floats(_ entry: Entry) throws(ModelError) -> [Float] {
+            var values = [Float](repeating: 0, count: (entry.end - entry.begin) / 4)
+            for i in values.indices {
+                let at = headerEnd + entry.begin + 4 * i
+                let bits = UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+                let v = Float(bitPattern: bits)
+                guard v.isFinite else { throw .notFinite(path: path, name: entry.name, index: i) }
+                values[i] = v
+            }
+            return values
+        }
+
+        if let format = metadata["format"], format != Model.format {
+            throw .badMetadata(path: path, key: "format", value: format, expected: "\"\(Model.format)\"")
+        }
+        if let version = metadata["format_version"], version != Model.formatVersion {
+            throw .badMetadata(path: path, key: "format_version", value: version, expected: "\"\(Model.formatVersion)\" (made by a newer digits?)")
+        }
+        let outputLayer = try parse(OutputLayer.self, metadata, "output_activation", default: .sigmoid, path: path)
+        let inputs = try parse(InputScaling.self, metadata, "input_scaling", default: .unit, path: path)
+        let network = Network(
+            inputCount: Dataset.pixelCount, hiddenCount: hidden, outputCount: 10,
+            W_ih: try floats(wih), W_ho: try floats(who),
+            b_h: try entries["b_h"].map { (e) throws(ModelError) in try floats(e) },
+            b_o: try entries["b_o"].map { (e) throws(ModelError) in try floats(e) },
+            outputLayer: outputLayer)
+        metadata.removeValue(forKey: "format")
+        metadata.removeValue(forKey: "format_version")
+        return Model(network: network, inputs: inputs, metadata: metadata)
+    }
+
+    private static func parse<T: RawRepresentable & CaseIterable>(_: T.Type, _ metadata: [String: String], _ key: String,
+                                                                 default value: T, path: String) throws(ModelError) -> T where T.RawValue == String {
+        guard let raw = metadata[key] else { return value }
+        guard let parsed = T(rawValue: raw) else {
+            throw .badMetadata(path: path, key: key, value: raw, expected: "one of " + T.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return parsed
+    }
+
+    /// A JSON array of integers, as `[Int]`; nil for anything else.
+    private static func integers(_ value: Any?) -> [Int]? {
+        guard let array = value as? [Any] else { return nil }
+        var out: [Int] = []
+        for element in array {
+            guard !(element is Bool), let number = element as? NSNumber else { return nil }
+            let d = number.doubleValue
+            guard d >= 0, d <= Double(1 << 53), d == d.rounded() else { return nil }
+            out.append(Int(d))
+        }
+        return out
+    }
+
+    /// `s` as a JSON string literal.
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

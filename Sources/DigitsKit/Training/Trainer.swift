@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Everything that decides how a network is trained; with the seed, it decides the model bit
+/// for bit.
+public struct TrainingOptions: Sendable, Equatable {
+    public var hidden = 100
+    public var rule = Rule.exact
+    public var loss = Loss.mse
+    public var epochs = 10
+    public var learningRate: Float = 0.4
+    public var schedule = Schedule.cosine
+    public var batchSize = 1
+    public var l2: Float = 0
+    public var seed: UInt64 = 1
+    public var inputs = InputScaling.unit
+    public var targets = TargetEncoding.onehot
+
+    public init() {}
+}
+
+/// What one epoch did.
+public struct EpochReport: Sendable {
+    public let epoch: Int
+    /// Mean training loss over the epoch's examples (measured before each one's update).
+    public let loss: Double
+    /// Accuracy on the evaluation set after the epoch, when one was given.
+    public let accuracy: Double?
+    public let seconds: Double
+    public var imagesPerSecond: Double { seconds > 0 ? Double(examples) / seconds : 0 }
+    public let examples: Int
+}
+
+/// Trains the network of doc 001 over epochs: the order is reshuffled every epoch from the
+/// seed, each example (or mini-batch) takes a gradient step, and the network is evaluated
+/// after each epoch.
+public struct Trainer: Sendable {
+    public let options: TrainingOptions
+
+    public init(options: TrainingOptions) {
+        self.options = options
+    }
+
+    /// A fresh network for these options (doc 001's initialisation from the seed).
+    public func initialNetwork() -> Network {
+        Network(inputCount: Dataset.pixelCount, hiddenCount: options.hidden, outputCount: 10,
+                outputLayer: options.loss.outputLayer, seed: options.seed)
+    }
+
+    /// The settings of epoch `epoch` (1-based): its learning rate runs from the schedule's value
+    /// at the epoch's start to its value at the epoch's end.
+    func settings(epoch: Int) -> StepSettings {
+        let total = Double(max(1, options.epochs))
+        return StepSettings(
+            learningRate: options.schedule.rate(options.learningRate, progress: Double(epoch - 1) / total),
+            learningRateEnd: options.schedule.rate(options.learningRate, progress: Double(epoch) / total),
+            l2: options.l2, batchSize: options.batchSize,
+                     rule: options.rule, loss: options.loss, inputTable: options.inputs.table,
+                     targets: options.targets)
+    }
+
+    /// Trains from the initial network for `options.epochs` epochs.
+    ///
+    /// - `progress(done, total)` hears how far the current epoch is; `epochEnd` gets each
+    ///   epoch's report; `shouldStop` is polled between steps to end training early.
+    public func train(on train: Dataset, evaluateOn test: Dataset?,
+                      progress: (Int, Int) -> Void = { _, _ in },
+                      epochEnd: (EpochReport) -> Void = { _ in },
+                      shouldStop: () -> Bool = { false }) -> Network {
+        var network = initialNetwork()
+        // The shuffling stream is separate from the initialisation's, so changing one option
+        // that affects only one of them leaves the other the same.
+        var random = Random(seed: options.seed ^ 0x5DEE_CE66_D1CE_5EED)
+        let workspace = Workspace(inputCount: network.inputCount, hiddenCount: network.hiddenCount,
+                                  outputCount: network.outputCount)
+        var order = (0..<Int32(train.count)).map { $0 }
+        for epoch in 1...max(1, options.epochs) {
+            random.shuffle(&order)
+            let start = monotonicSeconds()
+            let (lossSum, seen) = Kernels.trainEpoch(
+                &network, images: train.images, labels: train.labels, order: order,
+                settings: settings(epoch: epoch), workspace: workspace,
+                progress: { progress($0, order.count) }, shouldStop: shouldStop)
+            let seconds = monotonicSeconds() - start
+            if seen < order.count { break }
+            let accuracy = test.map { Evaluation(network: network, inputs: options.inputs, data: $0).accuracy }
+            epochEnd(EpochReport(epoch: epoch, loss: lossSum / Double(max(seen, 1)), accuracy: accuracy,
+                                 seconds: seconds, examples: seen))
+        }
+        return network
+    }
+}
+
+/// Seconds on a monotonic clock, for durations.
+public func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
