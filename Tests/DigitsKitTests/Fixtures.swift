@@ -12,7 +12,7 @@ enum Fixtures {
     }
 
     static func write(_ bytes: [UInt8], to path: String) {
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     }
 
     /// `count` 28×28 images whose pixels follow a simple pattern, and labels `i % 10`.

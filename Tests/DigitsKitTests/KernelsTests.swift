@@ -1,0 +1,100 @@
+import Testing
+@testable import DigitsKit
+
+/// The fast kernels against the plain formulas of Network.feedforward, backprop and update.
+@Suite("Kernels")
+struct KernelsTests {
+    /// `count` random 28×28 images, about a third of the pixels inked, with random labels.
+    static func dataset(count: Int, seed: UInt64 = 3) -> Dataset {
+        var r = Random(seed: seed)
+        let images = (0..<count * 784).map { _ in r.below(3) == 0 ? UInt8(1 + r.below(255)) : 0 }
+        let labels = (0..<count).map { _ in UInt8(r.below(10)) }
+        return Dataset(images: images, labels: labels)
+    }
+
+    /// One epoch the plain way: batches of K in `order`, gradients summed at the batch's start
+    /// parameters, then doc 000 §6's update; the learning rate moving linearly over the epoch.
+    static func plainEpoch(_ start: Network, data: Dataset, order: [Int32], settings s: StepSettings) -> Network {
+        var n = start
+        var position = 0
+        let step = (s.learningRateEnd - s.learningRate) / Float(order.count)
+        while position < order.count {
+            let end = min(position + s.batchSize, order.count)
+            let lr = s.learningRate + step * Float(position)
+            var sum = Gradient(zeroFor: n)
+            for p in position..<end {
+                let i = Int(order[p])
+                let x = data.image(i).map { s.inputTable[Int($0)] }
+                sum.add(n.backprop(x, target: s.targets.target(Int(data.labels[i])), loss: s.loss, rule: s.rule))
+            }
+            n.update(with: sum, batchSize: end - position, learningRate: lr, l2: s.l2)
+            position = end
+        }
+        return n
+    }
+
+    static func settings(rule: Rule = .exact, loss: Loss = .mse, batch: Int = 1, l2: Float = 0,
+                         lr: (Float, Float) = (0.3, 0.3), inputs: InputScaling = .unit, targets: TargetEncoding = .onehot) -> StepSettings {
+        StepSettings(learningRate: lr.0, learningRateEnd: lr.1, l2: l2, batchSize: batch, rule: rule, loss: loss,
+                     inputTable: inputs.table, targets: targets)
+    }
+
+    static func maxDifference(_ a: Network, _ b: Network) -> Float {
+        let pairs = [(a.W_ih, b.W_ih), (a.W_ho, b.W_ho), (a.b_h, b.b_h), (a.b_o, b.b_o)]
+        return pairs.map { zip($0.0, $0.1).map { abs($0 - $1) }.max() ?? 0 }.max()!
+    }
+
+    static let cases: [(String, StepSettings)] = [
+        ("per-example, exact, mse", settings()),
+        ("per-example, classic", settings(rule: .classic)),
+        ("per-example, cross-entropy, l2", settings(loss: .crossEntropy, l2: 0.01)),
+        ("per-example, book inputs and targets, scheduled lr", settings(lr: (0.5, 0.1), inputs: .book, targets: .book)),
+        ("batch 5, exact, mse, l2", settings(batch: 5, l2: 0.02)),
+        ("batch 7 with a partial last batch, classic", settings(rule: .classic, batch: 7)),
+        ("batch 4, cross-entropy, scheduled lr", settings(loss: .crossEntropy, batch: 4, lr: (0.4, 0.0))),
+    ]
+
+    @Test(arguments: 0..<cases.count)
+    func epochMatchesThePlainFormulas(index: Int) {
+        let (name, s) = Self.cases[index]
+        let data = Self.dataset(count: 30)
+        let start = Network(inputCount: 784, hiddenCount: 12, outputCount: 10,
+                            outputLayer: s.loss.outputLayer, seed: 5)
+        var order = (0..<Int32(30)).map { $0 }
+        var r = Random(seed: 9)
+        r.shuffle(&order)
+        var fast = start
+        let ws = Workspace(inputCount: 784, hiddenCount: 12, outputCount: 10)
+        let (loss, seen) = Kernels.trainEpoch(&fast, images: data.images, labels: data.labels, order: order,
+                                              settings: s, workspace: ws, progress: { _ in }, shouldStop: { false })
+        let plain = Self.plainEpoch(start, data: data, order: order, settings: s)
+        #expect(seen == 30)
+        #expect(loss > 0 && loss.isFinite)
+        #expect(fast != start)
+        #expect(Self.maxDifference(fast, plain) < 2e-5, "\(name): kernels and plain formulas differ by \(Self.maxDifference(fast, plain))")
+        if s.rule == .classic { #expect(fast.b_h.allSatisfy { $0 == 0 } && fast.b_o.allSatisfy { $0 == 0 }) }
+    }
+
+    @Test func stopsAtABatchBoundaryWhenAsked() {
+        let data = Self.dataset(count: 20)
+        var n = Network(inputCount: 784, hiddenCount: 8, outputCount: 10, seed: 1)
+        var calls = 0
+        let ws = Workspace(inputCount: 784, hiddenCount: 8, outputCount: 10)
+        let (_, seen) = Kernels.trainEpoch(&n, images: data.images, labels: data.labels, order: (0..<20).map { $0 },
+                                           settings: Self.settings(batch: 3), workspace: ws, progress: { _ in },
+                                           shouldStop: { calls += 1; return calls > 2 })
+        #expect(seen == 6)
+    }
+
+    @Test(arguments: [OutputLayer.sigmoid, .softmax])
+    func predictMatchesFeedforward(output: OutputLayer) {
+        let data = Self.dataset(count: 12)
+        let n = Reference.network(inputs: 784, hidden: 16, outputs: 10, output: output)
+        let table = InputScaling.unit.table
+        let scores = Kernels.predict(n, images: data.images, count: 12, table: table)
+        for i in 0..<12 {
+            let o = n.feedforward(data.image(i).map { table[Int($0)] }).o
+            for k in 0..<10 { #expect(abs(scores[i * 10 + k] - o[k]) < 1e-5) }
+        }
+    }
+}
