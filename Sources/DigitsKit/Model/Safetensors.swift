@@ -212,7 +212,7 @@ public enum Safetensors {
         guard let array = value as? [Any] else { return nil }
         var out: [Int] = []
         for element in array {
-            guard !(element is Bool), let number = element as? NSNumber else { return nil }
+            guard let number = element as? NSNumber else { return nil }
             let d = number.doubleValue
             guard d >= 0, d <= Double(1 << 53), d == d.rounded() else { return nil }
             out.append(Int(d))

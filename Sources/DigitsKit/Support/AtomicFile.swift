@@ -48,8 +48,12 @@ public enum AtomicFile {
         var prefix = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             prefix += "/" + part
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw WriteError(path: path, reason: "cannot create folder \(prefix): \(String(cString: strerror(errno)))")
+            if mkdir(prefix, 0o755) != 0 {
+                let code = errno
+                var info = stat()
+                if code == EEXIST && stat(prefix, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { continue }
+                let reason = code == EEXIST ? "\(prefix) is a file, not a folder" : "cannot create folder \(prefix): \(String(cString: strerror(code)))"
+                throw WriteError(path: path, reason: reason)
             }
         }
     }
@@ -66,7 +70,7 @@ extension AtomicFile {
     /// folder is created if missing and must accept new files; `path` must not be a folder.
     public static func checkWritable(_ path: String) throws(WriteError) {
         let folder = directory(of: path)
-        try createDirectory(folder)
+        do { try createDirectory(folder) } catch { throw WriteError(path: path, reason: error.reason) }
         if access(folder, W_OK) != 0 {
             throw WriteError(path: path, reason: "folder \(folder) is not writable: \(String(cString: strerror(errno)))")
         }

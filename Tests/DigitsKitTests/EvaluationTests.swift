@@ -1,0 +1,44 @@
+import Testing
+@testable import DigitsKit
+
+@Suite("Evaluation")
+struct EvaluationTests {
+    // Digits 0, 1, 2: true 0 → predicted 0, 0, 1; true 1 → 1; true 2 → 2, 1.
+    let evaluation = Evaluation(predictions: [0, 0, 1, 1, 2, 1], labels: [0, 0, 0, 1, 2, 2])
+
+    @Test func countsAccuracyAndTheMatrix() {
+        #expect(evaluation.total == 6)
+        #expect(evaluation.correct == 4)
+        #expect(abs(evaluation.accuracy - 4.0 / 6) < 1e-12)
+        #expect(evaluation.confusion[0][1] == 1 && evaluation.confusion[2][1] == 1 && evaluation.confusion[1][1] == 1)
+    }
+
+    @Test func precisionAndRecallPerDigit() {
+        #expect(evaluation.precision(1) == 1.0 / 3)  // predicted 1 three times, right once
+        #expect(evaluation.recall(0) == 2.0 / 3)
+        #expect(evaluation.recall(2) == 0.5)
+        #expect(evaluation.precision(7) == 0)  // never predicted: 0, not NaN
+    }
+
+    @Test func reportEndsWithTheAccuracyLineAndHasTotals() {
+        let lines = evaluation.report().split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.last == "accuracy: 66.67% (4/6)")
+        #expect(lines.contains { $0.hasPrefix("    total") && $0.hasSuffix("6") })
+        let header = lines.first { $0.hasPrefix("true\\pred") }!
+        let row0 = lines.first { $0.hasPrefix("        0") }!
+        #expect(header.count == row0.count)  // aligned columns
+    }
+
+    @Test func jsonHasTheFieldsInOrder() {
+        let json = evaluation.json()
+        #expect(json.hasPrefix("{\"accuracy\":0.666667,\"correct\":4,\"total\":6,\"confusion\":[[2,1,0,0,0,0,0,0,0,0],"))
+    }
+
+    @Test func fixedAndPercentRound() {
+        #expect(fixed(0.97925, 4) == "0.9793" || fixed(0.97925, 4) == "0.9792")
+        #expect(fixed(1.5, 0) == "2")
+        #expect(fixed(-0.25, 1) == "-0.3")
+        #expect(percent(0.9793) == "97.93%")
+        #expect(percent(1) == "100.00%")
+    }
+}

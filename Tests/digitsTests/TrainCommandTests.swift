@@ -1,0 +1,81 @@
+import DigitsKit
+import Foundation
+import Testing
+
+@Suite("digits train")
+struct TrainCommandTests {
+    static let quick = ["--hidden", "12", "--epochs", "3", "--lr", "0.5"]
+
+    @Test func trainsReportsAndSavesTheModel() throws {
+        let data = Fixture.mnist()
+        let model = Fixture.folder() + "/out/m.safetensors"
+        let result = try Binary.run(["train", "--data", data, "--output", model] + Self.quick)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("epoch ") }.count == 3)
+        #expect(lines.contains { $0.hasPrefix("true\\pred") })
+        #expect(lines.last?.hasPrefix("accuracy: ") == true)
+        #expect(result.stderr.isEmpty)  // no progress bar outside a terminal
+        let loaded = try Safetensors.load(model)
+        #expect(loaded.network.hiddenCount == 12)
+        #expect(loaded.metadata["epochs"] == "3" && loaded.metadata["rule"] == "exact" && loaded.metadata["seed"] == "1")
+        #expect(loaded.metadata["test_accuracy"] != nil)
+    }
+
+    @Test func sameSeedGivesTheSameFileBitForBit() throws {
+        let data = Fixture.mnist()
+        let dir = Fixture.folder()
+        for name in ["a", "b"] {
+            #expect(try Binary.run(["train", "--data", data, "--output", "\(dir)/\(name)", "--quiet"] + Self.quick).status == 0)
+        }
+        #expect(try Binary.run(["train", "--data", data, "--output", "\(dir)/c", "--quiet", "--seed", "2"] + Self.quick).status == 0)
+        let a = FileManager.default.contents(atPath: dir + "/a"), b = FileManager.default.contents(atPath: dir + "/b")
+        #expect(a != nil && a == b)
+        #expect(FileManager.default.contents(atPath: dir + "/c") != a)
+    }
+
+    @Test func jsonIsOneObject() throws {
+        let data = Fixture.mnist()
+        let result = try Binary.run(["train", "--data", data, "--output", Fixture.folder() + "/m", "--json", "--batch-size", "4", "--rule", "classic"] + Self.quick)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        #expect((object["epochs"] as! [Any]).count == 3)
+        let evaluation = object["evaluation"] as! [String: Any]
+        #expect(evaluation["total"] as? Int == 100)
+        #expect((evaluation["confusion"] as! [[Int]]).count == 10)
+    }
+
+    @Test func quietPrintsOnlyTheAccuracyLine() throws {
+        let result = try Binary.run(["train", "--data", Fixture.mnist(), "--output", Fixture.folder() + "/m", "--quiet"] + Self.quick)
+        #expect(result.status == 0)
+        #expect(result.stdout.split(separator: "\n").count == 1)
+        #expect(result.stdout.hasPrefix("accuracy: "))
+    }
+
+    @Test(arguments: [
+        (["--lr", "-1"], "--lr"), (["--epochs", "0"], "--epochs"), (["--batch-size", "0"], "--batch-size"),
+        (["--rule", "classic", "--loss", "cross-entropy"], "classic"), (["--rule", "newton"], "newton"),
+        (["--l2", "nan"], "--l2"), (["--hidden", "0"], "--hidden"),
+    ])
+    func refusesBadOptions(arguments: [String], mentioned: String) throws {
+        let result = try Binary.run(["train", "--data", Fixture.folder()] + arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix("Error: ") && result.stderr.contains(mentioned))
+    }
+
+    @Test func missingDataNamesTheFile() throws {
+        let empty = Fixture.folder()
+        let result = try Binary.run(["train", "--data", empty, "--output", Fixture.folder() + "/m"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "Error: \(empty)/train-images-idx3-ubyte.gz: no such file (run `digits data fetch`, or set --data / MNIST_DIR)\n")
+    }
+
+    @Test func anUnwritableOutputFailsBeforeTraining() throws {
+        let file = Fixture.folder() + "/plain-file"
+        Fixture.write([1], to: file)
+        let result = try Binary.run(["train", "--data", Fixture.mnist(), "--output", file + "/m.safetensors"] + Self.quick)
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains(file + "/m.safetensors"))
+    }
+}
