@@ -25,13 +25,35 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
 
+        // libpng, for reading the PNG images a person gives and writing exported ones.
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+
         // MARK: - Implementation
+
+        // libpng's full reader behind one C function that holds libpng's setjmp, so its
+        // longjmp never crosses a Swift frame.
+        .target(
+            name: "CPNGDecode",
+            dependencies: ["CPNG"]
+        ),
 
         // All of the logic: IDX and gzip, the network, training, evaluation, model files.
         .target(
             name: "DigitsKit",
-            dependencies: ["CZlib"],
+            dependencies: ["CZlib", "CPNG", "CPNGDecode", "DigitsResources"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+
+        // The model shipped with `digits`, so that `digits query` works before any training.
+        .target(
+            name: "DigitsResources",
+            path: "Resources",
+            exclude: ["README.md"],
+            resources: [.copy("digits.safetensors")]
         ),
 
         // The command line: parses arguments, calls DigitsKit, prints.
@@ -45,13 +67,19 @@ let package = Package(
 
         // MARK: - Tests
 
+        // Writes PNG test fixtures in every colour type and bit depth (libpng's full API).
+        .target(
+            name: "PNGFixtures",
+            dependencies: ["CPNG"],
+            path: "Tests/PNGFixtures"
+        ),
         .testTarget(
             name: "DigitsKitTests",
-            dependencies: ["DigitsKit"]
+            dependencies: ["DigitsKit", "PNGFixtures"]
         ),
         .testTarget(
             name: "digitsTests",
-            dependencies: ["digits", "DigitsKit"]
+            dependencies: ["digits", "DigitsKit", "PNGFixtures"]
         ),
 
         // MARK: - Benchmarks

@@ -23,7 +23,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try model.load()
+        let (loaded, _) = try model.load()
         let test = try data.directory.load(.test)
         let evaluation = Evaluation(network: loaded.network, inputs: loaded.inputs, data: test)
         Console.line(json ? evaluation.json() : evaluation.report())

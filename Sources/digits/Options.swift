@@ -17,17 +17,17 @@ struct DataOptions: ParsableArguments {
 
 /// Which model a command reads.
 struct ModelOptions: ParsableArguments {
-    static let trainedPath = "models/digits.safetensors"
-
     @Option(name: .customLong("model"), help: ArgumentHelp(
-        "Model file to read (default: \(ModelOptions.trainedPath), the one `make train` writes).",
+        "Model file to read (default: \(ModelLocator.trainedPath), the one `make train` writes, else the model shipped with digits).",
         valueName: "path"))
     var path: String?
 
-    var resolved: String { path ?? Self.trainedPath }
+    func validate() throws {
+        if let path, path.isEmpty { throw ValidationError("--model needs a file path") }
+    }
 
-    func load() throws -> Model {
-        try Safetensors.load(resolved)
+    func load() throws -> (Model, ModelLocator.Choice) {
+        try ModelLocator.load(path)
     }
 }
 

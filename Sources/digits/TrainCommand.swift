@@ -17,7 +17,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var training: TrainingArguments
 
     @Option(name: .customLong("output"), help: ArgumentHelp("Where to save the model (safetensors, written atomically).", valueName: "path"))
-    var output = ModelOptions.trainedPath
+    var output = ModelLocator.trainedPath
 
     @Flag(help: "Print one JSON object at the end instead of the text report.")
     var json = false

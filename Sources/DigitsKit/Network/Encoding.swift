@@ -5,11 +5,14 @@ public enum InputScaling: String, Sendable, CaseIterable {
     /// x = 0.01 + 0.99 · p / 255, as doc 001's book (no input is ever 0; every row is used).
     case book
 
+    /// The input value of an intensity 0…255 (decimals allowed, as CSV may hold).
+    public func scale(intensity v: Float) -> Float {
+        self == .unit ? v / 255 : 0.01 + 0.99 * v / 255
+    }
+
     /// The input value of every possible pixel, so scaling is one lookup.
     public var table: [Float] {
-        (0..<256).map { p in
-            self == .unit ? Float(p) / 255 : 0.01 + 0.99 * Float(p) / 255
-        }
+        (0..<256).map { scale(intensity: Float($0)) }
     }
 
     public func scale(_ pixels: some Collection<UInt8>) -> [Float] {
