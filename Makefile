@@ -9,7 +9,7 @@ export MNIST_DIR
 
 RELEASE := .build/release
 
-.PHONY: build test data verify train evaluate bench clean
+.PHONY: build test data verify train model evaluate bench clean
 
 ## build: the release binary .build/release/digits
 build:
@@ -35,12 +35,17 @@ train: build
 	@$(RELEASE)/digits data verify --data "$(MNIST_DIR)" >/dev/null 2>&1 || $(RELEASE)/digits data fetch --data "$(MNIST_DIR)"
 	$(RELEASE)/digits train --data "$(MNIST_DIR)" --output $(MODEL)
 
+## model: regenerate the model shipped in Resources/ (the defaults, bit for bit the same file)
+model: build
+	$(RELEASE)/digits train --data "$(MNIST_DIR)" --output Resources/digits.safetensors --quiet
+
 ## evaluate: the accuracy report of $(MODEL) on the test set
 evaluate: build
 	$(RELEASE)/digits evaluate --data "$(MNIST_DIR)" --model $(MODEL)
 
 ## bench: medians and ratios against peers measured in the same run
 bench:
+	$(SWIFT) build -c release --product digits
 	$(SWIFT) build -c release --product DigitsBenchmarks
 	$(RELEASE)/DigitsBenchmarks "$(MNIST_DIR)"
 

@@ -15,7 +15,8 @@ struct Binary {
     }
 
     /// Runs `digits arguments`; output goes through files, so no pipe can fill and block it.
-    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data = Data()) throws -> Result {
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data = Data(),
+                    in directory: String? = nil) throws -> Result {
         let scratch = NSTemporaryDirectory() + "digits-run-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -25,6 +26,7 @@ struct Binary {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "MNIST_DIR")
         for (k, v) in environment { env[k] = v }

@@ -1,0 +1,126 @@
+import DigitsKit
+import Foundation
+import Testing
+
+@Suite("digits query and export")
+struct QueryCommandTests {
+    static let pixels = (0..<784).map { i -> Int in
+        let (x, y) = (i % 28, i / 28)
+        return (x >= 12 && x <= 15 && y >= 4 && y <= 23) ? 255 : 0  // a "1"
+    }
+    static var csv: String { pixels.map(String.init).joined(separator: ",") }
+
+    private func file(_ text: String, _ name: String = "x.csv") -> String {
+        let path = Fixture.folder() + "/" + name
+        Fixture.write(Array(text.utf8), to: path)
+        return path
+    }
+
+    @Test func answersACSVWithTheShippedModelOnAFreshCheckout() throws {
+        // An empty working folder: no models/digits.safetensors, so the embedded model answers.
+        let result = try Binary.run(["query", file(Self.csv)], in: Fixture.folder())
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("prediction: ") == true)
+        #expect(lines.first?.contains("(confidence 0.") == true || lines.first?.contains("(confidence 1.00)") == true)
+        #expect(lines.count == 11)  // the prediction and ten bars
+    }
+
+    @Test func jsonHasFileScoresAndLabel() throws {
+        let path = file("1," + Self.csv + "\n")
+        let result = try Binary.run(["query", "--json", path], in: Fixture.folder())
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        #expect(object["file"] as? String == path)
+        #expect((object["scores"] as! [Double]).count == 10)
+        #expect(object["label"] as? Int == 1)
+        #expect((0...9).contains(object["prediction"] as! Int))
+    }
+
+    @Test func readsStandardInputAndShowsTheInput() throws {
+        let result = try Binary.run(["query", "-", "--show"], stdin: Data(Self.csv.utf8), in: Fixture.folder())
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("|                        @@@@@@@@                        |"))
+    }
+
+    @Test func goodFilesAreAnsweredWhenOthersFail() throws {
+        let good = file(Self.csv)
+        let bad = file("1,2,3", "short.csv")
+        let result = try Binary.run(["query", good, bad, Fixture.folder() + "/missing.png"], in: Fixture.folder())
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("\(good):\nprediction: "))
+        let errors = result.stderr.split(separator: "\n")
+        #expect(errors.count == 2)
+        #expect(errors[0].contains("short.csv: line 1: 3 values, expected 784"))
+        #expect(errors[1].contains("missing.png: cannot read: no such file"))
+    }
+
+    @Test(arguments: [
+        ("empty", [], "empty file"),
+        ("783", Array((0..<783).map { _ in "0" }.joined(separator: ",").utf8), "783 values"),
+        ("nan", Array(("NaN," + (0..<783).map { _ in "0" }.joined(separator: ",")).utf8), "is not a number"),
+        ("big", Array(("300," + (0..<783).map { _ in "0" }.joined(separator: ",")).utf8), "outside 0–255"),
+        ("letters", Array("abc,def".utf8), "2 values"),
+        ("binary", [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 0x4A, 0x46, 0x49, 0x46], "neither CSV nor PNG"),
+        ("signature", PNGImage.signature, "unreadable PNG"),
+    ] as [(String, [UInt8], String)])
+    func badInputIsOneLineNamingTheFile(name: String, content: [UInt8], message: String) throws {
+        let path = Fixture.folder() + "/" + name
+        Fixture.write(content, to: path)
+        let result = try Binary.run(["query", path], in: Fixture.folder())
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("Error: \(path): "))
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(!result.stderr.contains("Fatal"))
+    }
+
+    @Test func aMissingOrCorruptModelIsAClearError() throws {
+        let broken = file("garbage", "broken.safetensors")
+        let result = try Binary.run(["query", "--model", broken, file(Self.csv)])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("Error: \(broken): "))
+    }
+
+    @Test func exportThenQueryAgreesWithEvaluate() throws {
+        // A model trained on the fixture set; for ten test images, the prediction of
+        // `query` on the exported CSV and PNG is the one the evaluator makes.
+        let (data, modelPath) = try EvaluateCommandTests.trained()
+        let model = try Safetensors.load(modelPath)
+        let test = try MNISTDirectory(path: data).load(.test)
+        let expected = Evaluation.predictions(network: model.network, inputs: model.inputs, data: test)
+        let out = Fixture.folder()
+        for index in 0..<10 {
+            for format in ["csv", "png"] {
+                let path = "\(out)/\(index).\(format)"
+                let export = try Binary.run(["export", "--data", data, "--index", "\(index)", "--format", format, "--output", path])
+                #expect(export.status == 0, "\(export.stderr)")
+                let query = try Binary.run(["query", "--json", "--model", modelPath, path])
+                let object = try JSONSerialization.jsonObject(with: Data(query.stdout.utf8)) as! [String: Any]
+                #expect(object["prediction"] as? Int == expected[index], "\(format) export of test image \(index)")
+                if format == "csv" { #expect(object["label"] as? Int == Int(test.labels[index])) }
+            }
+        }
+    }
+
+    @Test func exportRefusesAnIndexPastTheEnd() throws {
+        let data = Fixture.mnist(train: 20, test: 10)
+        let result = try Binary.run(["export", "--data", data, "--index", "10", "--output", Fixture.folder() + "/x.csv"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("past the end of the test set (10 images)"))
+    }
+
+    @Test func exportWithoutLabelWrites784Values() throws {
+        let data = Fixture.mnist(train: 20, test: 10)
+        let result = try Binary.run(["export", "--data", data, "--index", "3", "--no-label", "--output", "-"])
+        #expect(result.status == 0)
+        #expect(result.stdout.split(separator: ",").count == 784)
+    }
+
+    @Test(.enabled(if: DataCommandTests.mnist != nil, "MNIST_DIR does not point at the MNIST files; set it to run this test"))
+    func theShippedModelIsRealAndAsAccurateAsItsMetadataSays() throws {
+        let result = try Binary.run(["evaluate", "--json"], environment: ["MNIST_DIR": DataCommandTests.mnist!], in: Fixture.folder())
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        #expect((object["accuracy"] as! Double) >= 0.97)
+    }
+}
