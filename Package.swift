@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "DigitsKit",
             dependencies: ["CZlib", "CPNG", "CPNGDecode", "DigitsResources"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release))]
         ),
 
         // The model shipped with `digits`, so that `digits query` works before any training.
