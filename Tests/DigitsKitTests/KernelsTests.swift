@@ -63,10 +63,12 @@ struct KernelsTests {
         var order = (0..<Int32(30)).map { $0 }
         var r = Random(seed: 9)
         r.shuffle(&order)
+        let packed = PackedNetwork(start)
+        let inputs = SparseInputs(images: data.images, count: 30, pixels: 784, table: s.inputTable)
+        let (loss, seen) = Kernels.trainEpoch(packed, inputs: inputs, labels: data.labels, order: order,
+                                              settings: s, workspace: Workspace(for: packed), progress: { _ in }, shouldStop: { false })
         var fast = start
-        let ws = Workspace(inputCount: 784, hiddenCount: 12, outputCount: 10)
-        let (loss, seen) = Kernels.trainEpoch(&fast, images: data.images, labels: data.labels, order: order,
-                                              settings: s, workspace: ws, progress: { _ in }, shouldStop: { false })
+        packed.store(into: &fast)
         let plain = Self.plainEpoch(start, data: data, order: order, settings: s)
         #expect(seen == 30)
         #expect(loss > 0 && loss.isFinite)
@@ -77,11 +79,11 @@ struct KernelsTests {
 
     @Test func stopsAtABatchBoundaryWhenAsked() {
         let data = Self.dataset(count: 20)
-        var n = Network(inputCount: 784, hiddenCount: 8, outputCount: 10, seed: 1)
+        let packed = PackedNetwork(Network(inputCount: 784, hiddenCount: 8, outputCount: 10, seed: 1))
         var calls = 0
-        let ws = Workspace(inputCount: 784, hiddenCount: 8, outputCount: 10)
-        let (_, seen) = Kernels.trainEpoch(&n, images: data.images, labels: data.labels, order: (0..<20).map { $0 },
-                                           settings: Self.settings(batch: 3), workspace: ws, progress: { _ in },
+        let inputs = SparseInputs(images: data.images, count: 20, pixels: 784, table: InputScaling.unit.table)
+        let (_, seen) = Kernels.trainEpoch(packed, inputs: inputs, labels: data.labels, order: (0..<20).map { $0 },
+                                           settings: Self.settings(batch: 3), workspace: Workspace(for: packed), progress: { _ in },
                                            shouldStop: { calls += 1; return calls > 2 })
         #expect(seen == 6)
     }

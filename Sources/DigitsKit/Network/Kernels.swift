@@ -5,8 +5,15 @@ import Darwin
 #endif
 
 // The fast path of training and inference. Every formula here is one of Network.feedforward,
-// Network.backprop or Network.update, fused and specialised; the tests hold these kernels to
-// those plain versions. This is the only file with unsafe pointers.
+// Network.backprop or Network.update (docs 000 and 001), fused and laid out for SIMD; the tests
+// hold these kernels to those plain versions. This is the only file with unsafe pointers.
+//
+// Layout: the hidden dimension is padded to Hp, a multiple of 8, so every row is a run of
+// whole SIMD8<Float> vectors; W_ho is kept transposed (outputs × Hp) so that both the output
+// layer and the backward pass are runs of vectors too. Padded hidden units are held at h = 0,
+// so they neither contribute nor learn.
+
+typealias Vector = SIMD8<Float>
 
 /// The settings a training step needs, resolved to numbers.
 struct StepSettings {
@@ -22,305 +29,471 @@ struct StepSettings {
     var targets: TargetEncoding
 }
 
+/// Storage of `count` vectors, 32-byte aligned, zeroed.
+private func vectors(_ count: Int) -> UnsafeMutablePointer<Vector> {
+    let p = UnsafeMutablePointer<Vector>.allocate(capacity: max(count, 1))
+    p.initialize(repeating: Vector(), count: max(count, 1))
+    return p
+}
+
+/// The network's parameters in the kernels' layout, for the length of a training run.
+final class PackedNetwork {
+    let inputCount: Int, hiddenCount: Int, outputCount: Int
+    /// Vectors per hidden row: Hp = 8 · width.
+    let width: Int
+    let outputLayer: OutputLayer
+    /// W_ih, inputs × Hp.
+    let W_ih: UnsafeMutablePointer<Vector>
+    /// W_hoᵀ, outputs × Hp.
+    let W_hoT: UnsafeMutablePointer<Vector>
+    let b_h: UnsafeMutablePointer<Vector>
+    let b_o: UnsafeMutablePointer<Float>
+
+    init(_ n: Network) {
+        inputCount = n.inputCount
+        hiddenCount = n.hiddenCount
+        outputCount = n.outputCount
+        width = (n.hiddenCount + 7) / 8
+        outputLayer = n.outputLayer
+        W_ih = vectors(inputCount * width)
+        W_hoT = vectors(outputCount * width)
+        b_h = vectors(width)
+        b_o = .allocate(capacity: outputCount)
+        load(n)
+    }
+
+    deinit {
+        W_ih.deallocate()
+        W_hoT.deallocate()
+        b_h.deallocate()
+        b_o.deallocate()
+    }
+
+    private var floatsIH: UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(W_ih).assumingMemoryBound(to: Float.self) }
+    private var floatsHO: UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(W_hoT).assumingMemoryBound(to: Float.self) }
+    private var floatsBH: UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(b_h).assumingMemoryBound(to: Float.self) }
+
+    /// Copies `n`'s parameters in (padding stays zero).
+    func load(_ n: Network) {
+        let (H, O, Hp) = (hiddenCount, outputCount, width * 8)
+        for i in 0..<inputCount {
+            for j in 0..<H { floatsIH[i * Hp + j] = n.W_ih[i * H + j] }
+        }
+        for j in 0..<H {
+            for k in 0..<O { floatsHO[k * Hp + j] = n.W_ho[j * O + k] }
+            floatsBH[j] = n.b_h[j]
+        }
+        for k in 0..<O { b_o[k] = n.b_o[k] }
+    }
+
+    /// Copies the parameters back out into `n`'s plain layout.
+    func store(into n: inout Network) {
+        let (H, O, Hp) = (hiddenCount, outputCount, width * 8)
+        for i in 0..<inputCount {
+            for j in 0..<H { n.W_ih[i * H + j] = floatsIH[i * Hp + j] }
+        }
+        for j in 0..<H {
+            for k in 0..<O { n.W_ho[j * O + k] = floatsHO[k * Hp + j] }
+            n.b_h[j] = floatsBH[j]
+        }
+        for k in 0..<O { n.b_o[k] = b_o[k] }
+    }
+}
+
+/// The nonzero inputs of every image, found once per data set rather than once per epoch:
+/// image n's are entries offsets[n]..<offsets[n + 1] of `indices` (which input) and `values` (x_i).
+final class SparseInputs {
+    let count: Int
+    let offsets: [Int]
+    let indices: [Int32]
+    let values: [Float]
+
+    init(images: [UInt8], count: Int, pixels: Int, table: [Float]) {
+        self.count = count
+        var offsets = [0]
+        var indices: [Int32] = [], values: [Float] = []
+        offsets.reserveCapacity(count + 1)
+        for n in 0..<count {
+            for i in 0..<pixels {
+                let x = table[Int(images[n * pixels + i])]
+                if x != 0 {
+                    indices.append(Int32(i))
+                    values.append(x)
+                }
+            }
+            offsets.append(indices.count)
+        }
+        self.offsets = offsets
+        self.indices = indices
+        self.values = values
+    }
+}
+
 /// Scratch space for the kernels, allocated once per run so the epoch loop allocates nothing.
 final class Workspace {
-    let inputCount: Int, hiddenCount: Int, outputCount: Int
-    /// The nonzero inputs of the current example: their indices and values.
-    let active: UnsafeMutablePointer<Int32>
-    let values: UnsafeMutablePointer<Float>
-    let h: UnsafeMutablePointer<Float>
-    let delta_h: UnsafeMutablePointer<Float>
+    let width: Int, outputCount: Int, inputCount: Int
+    let h: UnsafeMutablePointer<Vector>
+    let delta_h: UnsafeMutablePointer<Vector>
     let o: UnsafeMutablePointer<Float>
     let delta_o: UnsafeMutablePointer<Float>
     let back: UnsafeMutablePointer<Float>
-    /// Gradient sums of a mini-batch (doc 000 §6's ΔW, Δb).
-    let G_ih: UnsafeMutablePointer<Float>
-    let G_ho: UnsafeMutablePointer<Float>
-    let g_h: UnsafeMutablePointer<Float>
+    /// The current image's nonzero inputs, when gathered from raw pixels.
+    let active: UnsafeMutablePointer<Int32>
+    let values: UnsafeMutablePointer<Float>
+    /// Gradient sums of a mini-batch (doc 000 §6's ΔW, Δb), in the packed layout.
+    let G_ih: UnsafeMutablePointer<Vector>
+    let G_hoT: UnsafeMutablePointer<Vector>
+    let g_h: UnsafeMutablePointer<Vector>
     let g_o: UnsafeMutablePointer<Float>
     /// Rows of G_ih written in the current batch, so only those are applied and cleared.
     let touched: UnsafeMutablePointer<Bool>
     let touchedList: UnsafeMutablePointer<Int32>
     var touchedCount = 0
 
-    init(inputCount: Int, hiddenCount: Int, outputCount: Int) {
-        self.inputCount = inputCount
-        self.hiddenCount = hiddenCount
-        self.outputCount = outputCount
-        func zeros<T: Numeric>(_ n: Int, _: T.Type) -> UnsafeMutablePointer<T> {
-            let p = UnsafeMutablePointer<T>.allocate(capacity: max(n, 1))
-            p.initialize(repeating: 0, count: max(n, 1))
-            return p
-        }
-        active = zeros(inputCount, Int32.self)
-        values = zeros(inputCount, Float.self)
-        h = zeros(hiddenCount, Float.self)
-        delta_h = zeros(hiddenCount, Float.self)
-        o = zeros(outputCount, Float.self)
-        delta_o = zeros(outputCount, Float.self)
-        back = zeros(outputCount, Float.self)
-        G_ih = zeros(inputCount * hiddenCount, Float.self)
-        G_ho = zeros(hiddenCount * outputCount, Float.self)
-        g_h = zeros(hiddenCount, Float.self)
-        g_o = zeros(outputCount, Float.self)
+    init(for p: PackedNetwork) {
+        width = p.width
+        outputCount = p.outputCount
+        inputCount = p.inputCount
+        h = vectors(width)
+        delta_h = vectors(width)
+        o = .allocate(capacity: outputCount)
+        delta_o = .allocate(capacity: outputCount)
+        back = .allocate(capacity: outputCount)
+        for q in [o, delta_o, back] { q.initialize(repeating: 0, count: outputCount) }
+        active = .allocate(capacity: inputCount)
+        active.initialize(repeating: 0, count: inputCount)
+        values = .allocate(capacity: inputCount)
+        values.initialize(repeating: 0, count: inputCount)
+        G_ih = vectors(inputCount * width)
+        G_hoT = vectors(outputCount * width)
+        g_h = vectors(width)
+        g_o = .allocate(capacity: outputCount)
+        g_o.initialize(repeating: 0, count: outputCount)
         touched = .allocate(capacity: inputCount)
         touched.initialize(repeating: false, count: inputCount)
-        touchedList = zeros(inputCount, Int32.self)
+        touchedList = .allocate(capacity: inputCount)
+        touchedList.initialize(repeating: 0, count: inputCount)
     }
 
     deinit {
-        for p in [values, h, delta_h, o, delta_o, back, G_ih, G_ho, g_h, g_o] { p.deallocate() }
+        for p in [h, delta_h, G_ih, G_hoT, g_h] { p.deallocate() }
+        for p in [o, delta_o, back, g_o, values] { p.deallocate() }
         active.deallocate()
         touched.deallocate()
         touchedList.deallocate()
     }
 }
 
-/// Raw views of a network's parameters for the duration of one kernel call.
-private struct Parameters {
-    let W_ih: UnsafeMutablePointer<Float>
-    let W_ho: UnsafeMutablePointer<Float>
-    let b_h: UnsafeMutablePointer<Float>
-    let b_o: UnsafeMutablePointer<Float>
-    let I: Int, H: Int, O: Int
+/// e^x: Cody–Waite range reduction and the Cephes degree-5 polynomial (relative error about
+/// 2·10⁻⁷), with x clamped to [−87.3, 88] where e^x is a finite float. Written on one float so
+/// that loops over it vectorise (min, max, round, convert and shift all have vector forms).
+@inline(__always)
+func fastExp(_ x: Float) -> Float {
+    let x = min(max(x, -87.3), 88)
+    let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
+    var r = x - n * 0.693_359_375
+    r = r - n * -2.121_944_4e-4
+    var p: Float = 1.987_569_15e-4
+    p = p * r + 1.398_199_95e-3
+    p = p * r + 8.333_451_9e-3
+    p = p * r + 4.166_579_59e-2
+    p = p * r + 1.666_666_55e-1
+    p = p * r + 5.000_000_12e-1
+    let y = p * r * r + r + 1
+    return y * Float(bitPattern: UInt32(bitPattern: Int32(n) &+ 127) &<< 23)
 }
 
-private func withParameters<R>(_ network: inout Network, _ body: (Parameters) -> R) -> R {
-    let (I, H, O) = (network.inputCount, network.hiddenCount, network.outputCount)
-    return network.W_ih.withUnsafeMutableBufferPointer { wih in
-        network.W_ho.withUnsafeMutableBufferPointer { who in
-            network.b_h.withUnsafeMutableBufferPointer { bh in
-                network.b_o.withUnsafeMutableBufferPointer { bo in
-                    body(Parameters(W_ih: wih.baseAddress!, W_ho: who.baseAddress!, b_h: bh.baseAddress!,
-                                    b_o: bo.baseAddress!, I: I, H: H, O: O))
-                }
-            }
-        }
-    }
+/// σ(z) = 1 / (1 + e^−z) over `count` floats in place (doc 000 eq. 1): exactly 0 or 1 far out,
+/// never NaN.
+@inline(__always)
+func sigmoidInPlace(_ z: UnsafeMutablePointer<Float>, count: Int) {
+    for j in 0..<count { z[j] = 1 / (1 + fastExp(-z[j])) }
 }
 
 enum Kernels {
-    /// Collects the inputs of one image that are not zero: x_i = table[p_i]. Returns their count.
+    /// Collects the nonzero inputs of one raw image: x_i = table[p_i]. Returns their count.
     @inline(__always)
     private static func gather(_ pixels: UnsafePointer<UInt8>, count: Int, table: UnsafePointer<Float>,
                                into ws: Workspace) -> Int {
         var m = 0
         for i in 0..<count {
             let x = table[Int(pixels[i])]
-            if x != 0 {
-                ws.active[m] = Int32(i)
-                ws.values[m] = x
-                m += 1
-            }
+            ws.active[m] = Int32(i)
+            ws.values[m] = x
+            m += x != 0 ? 1 : 0
         }
         return m
     }
 
-    /// Forward pass over the gathered inputs: h = σ(W_ihᵀ·x + b_h), o = σ(W_hoᵀ·h + b_o) or
-    /// softmax (doc 001's forward). Rows of W_ih for zero inputs are never read.
+    /// Forward pass over `m` nonzero inputs: h = σ(W_ihᵀ·x + b_h), then o = σ(W_hoᵀ·h + b_o)
+    /// or softmax (doc 001's forward). Rows of W_ih of zero inputs are never read; the sums of
+    /// z_h stay in registers four vectors (32 hidden units) at a time.
     @inline(__always)
-    private static func forward(_ p: Parameters, active m: Int, _ ws: Workspace, output: OutputLayer) {
-        let (H, O) = (p.H, p.O)
+    private static func forward(_ p: PackedNetwork, active: UnsafePointer<Int32>, values: UnsafePointer<Float>,
+                                count m: Int, _ ws: Workspace) {
+        let w = p.width
         let h = ws.h
-        // z_h = b_h + Σ_i x_i · W_ih[i, :]  (W_ihᵀ·x, one contiguous row per nonzero input)
-        h.update(from: p.b_h, count: H)
-        for a in 0..<m {
-            let row = p.W_ih + Int(ws.active[a]) * H
-            let x = ws.values[a]
-            for j in 0..<H { h[j] += x * row[j] }
-        }
-        for j in 0..<H { h[j] = sigmoid(h[j]) }
-        // z_o = b_o + Σ_j h_j · W_ho[j, :]  (W_hoᵀ·h)
-        let o = ws.o
-        o.update(from: p.b_o, count: O)
-        for j in 0..<H {
-            let row = p.W_ho + j * O
-            let hj = h[j]
-            for k in 0..<O { o[k] += hj * row[k] }
-        }
-        switch output {
-        case .sigmoid:
-            for k in 0..<O { o[k] = sigmoid(o[k]) }
-        case .softmax:
-            var maximum = o[0]
-            for k in 1..<O { maximum = max(maximum, o[k]) }
-            var sum: Float = 0
-            for k in 0..<O {
-                o[k] = expf(o[k] - maximum)
-                sum += o[k]
+        // z_h = b_h + Σ_i x_i · W_ih[i, :]
+        var v = 0
+        while v + 4 <= w {
+            var a0 = p.b_h[v], a1 = p.b_h[v + 1], a2 = p.b_h[v + 2], a3 = p.b_h[v + 3]
+            for a in 0..<m {
+                let row = p.W_ih + Int(active[a]) * w + v
+                let x = Vector(repeating: values[a])
+                a0 = a0.addingProduct(x, row[0])
+                a1 = a1.addingProduct(x, row[1])
+                a2 = a2.addingProduct(x, row[2])
+                a3 = a3.addingProduct(x, row[3])
             }
-            let inv = 1 / sum
-            for k in 0..<O { o[k] *= inv }
+            h[v] = a0; h[v + 1] = a1; h[v + 2] = a2; h[v + 3] = a3
+            v += 4
+        }
+        while v < w {
+            var a0 = p.b_h[v]
+            for a in 0..<m {
+                a0 = a0.addingProduct(Vector(repeating: values[a]), p.W_ih[Int(active[a]) * w + v])
+            }
+            h[v] = a0
+            v += 1
+        }
+        // h = σ(z_h); padded units are held at 0.
+        let hFloats = UnsafeMutableRawPointer(h).assumingMemoryBound(to: Float.self)
+        sigmoidInPlace(hFloats, count: w * 8)
+        for j in p.hiddenCount..<(w * 8) { hFloats[j] = 0 }
+        // z_o[k] = b_o[k] + W_hoᵀ[k, :] · h
+        let O = p.outputCount
+        for k in 0..<O {
+            let row = p.W_hoT + k * w
+            var sum = Vector()
+            for v in 0..<w { sum = sum.addingProduct(row[v], h[v]) }
+            ws.o[k] = p.b_o[k] + sum.sum()
+        }
+        switch p.outputLayer {
+        case .sigmoid:
+            sigmoidInPlace(ws.o, count: O)
+        case .softmax:
+            var maximum = ws.o[0]
+            for k in 1..<O { maximum = max(maximum, ws.o[k]) }
+            var total: Float = 0
+            for k in 0..<O {
+                ws.o[k] = fastExp(ws.o[k] - maximum)
+                total += ws.o[k]
+            }
+            let inverse = 1 / total
+            for k in 0..<O { ws.o[k] *= inverse }
         }
     }
 
     /// The output and hidden deltas of one example (Network.backprop): δ_o from the loss, the
     /// signal `back` sent to the hidden layer (δ_o, or o − t under doc 001's rule), and
-    /// δ_h = (W_ho·back) ⊙ h ⊙ (1 − h). Returns the example's loss J.
+    /// δ_h = (W_ho·back) ⊙ h ⊙ (1 − h) (doc 000 eq. 8, with W_ho before this step's update).
+    /// Returns the example's loss J.
     @inline(__always)
-    private static func deltas(_ p: Parameters, label: Int, _ s: StepSettings, _ ws: Workspace) -> Double {
-        let (H, O) = (p.H, p.O)
-        let o = ws.o
+    private static func deltas(_ p: PackedNetwork, label: Int, _ s: StepSettings, _ ws: Workspace) -> Double {
+        let (w, O) = (p.width, p.outputCount)
         var J = 0.0
         for k in 0..<O {
+            let o = ws.o[k]
             let t = k == label ? s.targets.high : s.targets.low
-            let diff = o[k] - t
+            let diff = o - t
             switch s.loss {
             case .mse:
                 J += 0.5 * Double(diff * diff)  // doc 000 eq. 3
-                ws.delta_o[k] = diff * (o[k] * (1 - o[k]))  // doc 000 eq. 7
+                ws.delta_o[k] = diff * (o * (1 - o))  // doc 000 eq. 7
             case .crossEntropy:
-                if t != 0 { J -= Double(t) * log(Double(max(o[k], 1e-30))) }  // doc 003
+                if t != 0 { J -= Double(t) * log(Double(max(o, 1e-30))) }  // doc 003
                 ws.delta_o[k] = diff  // doc 003: δ = o − t
             }
             ws.back[k] = s.rule == .exact ? ws.delta_o[k] : diff
         }
-        // δ_h = (W_ho·back) ⊙ σ'(z_h)  (doc 000 eq. 8; W_ho before this step's update)
-        for j in 0..<H {
-            let row = p.W_ho + j * O
-            var sum: Float = 0
-            for k in 0..<O { sum += row[k] * ws.back[k] }
-            ws.delta_h[j] = sum * (ws.h[j] * (1 - ws.h[j]))
+        for v in 0..<w {
+            var sum = Vector()
+            for k in 0..<O { sum = sum.addingProduct(Vector(repeating: ws.back[k]), p.W_hoT[k * w + v]) }
+            let h = ws.h[v]
+            ws.delta_h[v] = sum * h * (1 - h)
         }
         return J
     }
 
-    /// Trains over `order` (indices into `images`) once, updating `network` in place: per
-    /// example when the batch size is 1 (doc 001), else by averaged mini-batch gradients
-    /// (doc 000 §6). Returns the summed loss and how many examples were seen; stops early
-    /// (at a batch boundary) when `shouldStop` says so.
-    static func trainEpoch(_ network: inout Network, images: [UInt8], labels: [UInt8], order: [Int32],
+    /// W −= α·λ·W on the weights, not the biases (doc 000 §6's decay term), taken after the
+    /// gradient of the step is known and before it is applied.
+    @inline(__always)
+    private static func decay(_ p: PackedNetwork, rate: Float, l2: Float) {
+        guard l2 != 0 else { return }
+        let factor = Vector(repeating: 1 - rate * l2)
+        for i in 0..<(p.inputCount * p.width) { p.W_ih[i] *= factor }
+        for i in 0..<(p.outputCount * p.width) { p.W_hoT[i] *= factor }
+    }
+
+    /// Trains over `order` (indices into `inputs`) once, updating `p` in place: per example
+    /// when the batch size is 1 (doc 001), else by averaged mini-batch gradients (doc 000 §6).
+    /// Returns the summed loss and how many examples were seen; stops early, at a batch
+    /// boundary, when `shouldStop` says so.
+    static func trainEpoch(_ p: PackedNetwork, inputs: SparseInputs, labels: [UInt8], order: [Int32],
                            settings s: StepSettings, workspace ws: Workspace,
                            progress: (Int) -> Void, shouldStop: () -> Bool) -> (loss: Double, seen: Int) {
-        let output = network.outputLayer
         let useBias = s.rule == .exact
         let K = max(1, s.batchSize)
-        return withParameters(&network) { p in
-            images.withUnsafeBufferPointer { imageBuffer in
-                s.inputTable.withUnsafeBufferPointer { table in
-                    let (I, H, O) = (p.I, p.H, p.O)
-                    let rateStep = order.isEmpty ? 0 : (s.learningRateEnd - s.learningRate) / Float(order.count)
-                    var lossSum = 0.0
-                    var seen = 0
-                    var start = 0
-                    while start < order.count {
-                        if shouldStop() { break }
-                        let end = min(start + K, order.count)
-                        let lr = s.learningRate + rateStep * Float(start)
-                        let decay = 1 - lr * s.l2  // doc 000 §6: W −= αλW
-                        if K == 1 {
-                            let n = Int(order[start])
-                            let m = gather(imageBuffer.baseAddress! + n * I, count: I, table: table.baseAddress!, into: ws)
-                            forward(p, active: m, ws, output: output)
-                            lossSum += deltas(p, label: Int(labels[n]), s, ws)
-                            if s.l2 != 0 {
-                                for i in 0..<(I * H) { p.W_ih[i] *= decay }
-                                for i in 0..<(H * O) { p.W_ho[i] *= decay }
-                            }
-                            // W_ho −= α·h·δ_oᵀ, b_o −= α·δ_o  (doc 000 eq. 10, 12)
-                            for j in 0..<H {
-                                let row = p.W_ho + j * O
-                                let step = lr * ws.h[j]
-                                for k in 0..<O { row[k] -= step * ws.delta_o[k] }
-                            }
-                            // W_ih −= α·x·δ_hᵀ over the nonzero inputs' rows, b_h −= α·δ_h
-                            for j in 0..<H { ws.delta_h[j] *= lr }
-                            for a in 0..<m {
-                                let row = p.W_ih + Int(ws.active[a]) * H
-                                let x = ws.values[a]
-                                for j in 0..<H { row[j] -= x * ws.delta_h[j] }
-                            }
-                            if useBias {
-                                for k in 0..<O { p.b_o[k] -= lr * ws.delta_o[k] }
-                                for j in 0..<H { p.b_h[j] -= ws.delta_h[j] }
-                            }
-                        } else {
-                            for position in start..<end {
-                                let n = Int(order[position])
-                                let m = gather(imageBuffer.baseAddress! + n * I, count: I, table: table.baseAddress!, into: ws)
-                                forward(p, active: m, ws, output: output)
-                                lossSum += deltas(p, label: Int(labels[n]), s, ws)
-                                // ΔW_ho += h·δ_oᵀ, Δb_o += δ_o  (doc 000 §6)
-                                for j in 0..<H {
-                                    let row = ws.G_ho + j * O
-                                    let hj = ws.h[j]
-                                    for k in 0..<O { row[k] += hj * ws.delta_o[k] }
-                                }
-                                for k in 0..<O { ws.g_o[k] += ws.delta_o[k] }
-                                // ΔW_ih += x·δ_hᵀ over the nonzero inputs' rows, Δb_h += δ_h
-                                for a in 0..<m {
-                                    let i = Int(ws.active[a])
-                                    if !ws.touched[i] {
-                                        ws.touched[i] = true
-                                        ws.touchedList[ws.touchedCount] = Int32(i)
-                                        ws.touchedCount += 1
-                                    }
-                                    let row = ws.G_ih + i * H
-                                    let x = ws.values[a]
-                                    for j in 0..<H { row[j] += x * ws.delta_h[j] }
-                                }
-                                for j in 0..<H { ws.g_h[j] += ws.delta_h[j] }
-                            }
-                            // W −= α[(1/K)ΔW + λW], b −= α(1/K)Δb  (doc 000 §6), K = this batch's size
-                            let scale = lr / Float(end - start)
-                            if s.l2 != 0 {
-                                for i in 0..<(I * H) { p.W_ih[i] *= decay }
-                                for i in 0..<(H * O) { p.W_ho[i] *= decay }
-                            }
-                            for t in 0..<ws.touchedCount {
-                                let i = Int(ws.touchedList[t])
-                                ws.touched[i] = false
-                                let row = p.W_ih + i * H
-                                let g = ws.G_ih + i * H
-                                for j in 0..<H {
-                                    row[j] -= scale * g[j]
-                                    g[j] = 0
-                                }
-                            }
-                            ws.touchedCount = 0
-                            for i in 0..<(H * O) {
-                                p.W_ho[i] -= scale * ws.G_ho[i]
-                                ws.G_ho[i] = 0
-                            }
-                            if useBias {
-                                for j in 0..<H { p.b_h[j] -= scale * ws.g_h[j] }
-                                for k in 0..<O { p.b_o[k] -= scale * ws.g_o[k] }
-                            }
-                            for j in 0..<H { ws.g_h[j] = 0 }
-                            for k in 0..<O { ws.g_o[k] = 0 }
+        let (w, O) = (p.width, p.outputCount)
+        let rateStep = order.isEmpty ? 0 : (s.learningRateEnd - s.learningRate) / Float(order.count)
+        return inputs.indices.withUnsafeBufferPointer { allIndices in
+            inputs.values.withUnsafeBufferPointer { allValues in
+                var lossSum = 0.0
+                var seen = 0
+                var start = 0
+                while start < order.count {
+                    if shouldStop() { break }
+                    let end = min(start + K, order.count)
+                    let lr = s.learningRate + rateStep * Float(start)
+                    if K == 1 {
+                        let n = Int(order[start])
+                        let first = inputs.offsets[n], m = inputs.offsets[n + 1] - first
+                        let active = allIndices.baseAddress! + first, values = allValues.baseAddress! + first
+                        forward(p, active: active, values: values, count: m, ws)
+                        lossSum += deltas(p, label: Int(labels[n]), s, ws)
+                        decay(p, rate: lr, l2: s.l2)
+                        // W_hoᵀ[k, :] −= α·δ_o[k]·h, b_o −= α·δ_o  (doc 000 eq. 10, 12)
+                        for k in 0..<O {
+                            let step = Vector(repeating: -lr * ws.delta_o[k])
+                            let row = p.W_hoT + k * w
+                            for v in 0..<w { row[v] = row[v].addingProduct(step, ws.h[v]) }
+                            if useBias { p.b_o[k] -= lr * ws.delta_o[k] }
                         }
-                        let before = seen
-                        seen += end - start
-                        start = end
-                        if seen / 2048 != before / 2048 { progress(seen) }
+                        // W_ih[i, :] −= α·x_i·δ_h over the nonzero inputs' rows, b_h −= α·δ_h
+                        let rate = Vector(repeating: -lr)
+                        for v in 0..<w { ws.delta_h[v] *= rate }
+                        for a in 0..<m {
+                            let row = p.W_ih + Int(active[a]) * w
+                            let x = Vector(repeating: values[a])
+                            for v in 0..<w { row[v] = row[v].addingProduct(x, ws.delta_h[v]) }
+                        }
+                        if useBias { for v in 0..<w { p.b_h[v] += ws.delta_h[v] } }
+                    } else {
+                        for position in start..<end {
+                            let n = Int(order[position])
+                            let first = inputs.offsets[n], m = inputs.offsets[n + 1] - first
+                            let active = allIndices.baseAddress! + first, values = allValues.baseAddress! + first
+                            forward(p, active: active, values: values, count: m, ws)
+                            lossSum += deltas(p, label: Int(labels[n]), s, ws)
+                            // ΔW_ho += h·δ_oᵀ, Δb_o += δ_o  (doc 000 §6)
+                            for k in 0..<O {
+                                let d = Vector(repeating: ws.delta_o[k])
+                                let row = ws.G_hoT + k * w
+                                for v in 0..<w { row[v] = row[v].addingProduct(d, ws.h[v]) }
+                                ws.g_o[k] += ws.delta_o[k]
+                            }
+                            // ΔW_ih += x·δ_hᵀ over the nonzero inputs' rows, Δb_h += δ_h
+                            for a in 0..<m {
+                                let i = Int(active[a])
+                                if !ws.touched[i] {
+                                    ws.touched[i] = true
+                                    ws.touchedList[ws.touchedCount] = Int32(i)
+                                    ws.touchedCount += 1
+                                }
+                                let row = ws.G_ih + i * w
+                                let x = Vector(repeating: values[a])
+                                for v in 0..<w { row[v] = row[v].addingProduct(x, ws.delta_h[v]) }
+                            }
+                            for v in 0..<w { ws.g_h[v] += ws.delta_h[v] }
+                        }
+                        // W −= α(1/K)ΔW, b −= α(1/K)Δb  (doc 000 §6), K = this batch's size
+                        decay(p, rate: lr, l2: s.l2)
+                        let scale = lr / Float(end - start)
+                        let minusScale = Vector(repeating: -scale)
+                        for t in 0..<ws.touchedCount {
+                            let i = Int(ws.touchedList[t])
+                            ws.touched[i] = false
+                            let row = p.W_ih + i * w, g = ws.G_ih + i * w
+                            for v in 0..<w {
+                                row[v] = row[v].addingProduct(minusScale, g[v])
+                                g[v] = Vector()
+                            }
+                        }
+                        ws.touchedCount = 0
+                        for i in 0..<(O * w) {
+                            p.W_hoT[i] = p.W_hoT[i].addingProduct(minusScale, ws.G_hoT[i])
+                            ws.G_hoT[i] = Vector()
+                        }
+                        if useBias {
+                            for v in 0..<w { p.b_h[v] = p.b_h[v].addingProduct(minusScale, ws.g_h[v]) }
+                            for k in 0..<O { p.b_o[k] -= scale * ws.g_o[k] }
+                        }
+                        for v in 0..<w { ws.g_h[v] = Vector() }
+                        for k in 0..<O { ws.g_o[k] = 0 }
                     }
-                    progress(seen)
-                    return (lossSum, seen)
+                    let before = seen
+                    seen += end - start
+                    start = end
+                    if seen / 2048 != before / 2048 { progress(seen) }
                 }
+                progress(seen)
+                return (lossSum, seen)
             }
         }
     }
 
-    /// The output layer's values for every image: count × outputs scores, row-major.
-    static func predict(_ network: Network, images: [UInt8], count: Int, table inputTable: [Float]) -> [Float] {
-        var copy = network
+    /// The output layer's values for images `range` of `images`: range.count × outputs
+    /// scores, row-major, written to `scores`.
+    private static func predict(_ p: PackedNetwork, images: UnsafePointer<UInt8>, range: Range<Int>, table: UnsafePointer<Float>,
+                                scores: UnsafeMutablePointer<Float>) {
+        let ws = Workspace(for: p)
+        let (I, O) = (p.inputCount, p.outputCount)
+        for n in range {
+            let m = gather(images + n * I, count: I, table: table, into: ws)
+            forward(p, active: ws.active, values: ws.values, count: m, ws)
+            (scores + n * O).update(from: ws.o, count: O)
+        }
+    }
+
+    /// The output layer's values for every image: count × outputs scores, row-major. Large
+    /// sets are split between two threads, each with its own workspace.
+    static func predict(_ network: Network, images: [UInt8], count: Int, table: [Float]) -> [Float] {
+        let p = PackedNetwork(network)
         let O = network.outputCount
-        let ws = Workspace(inputCount: network.inputCount, hiddenCount: network.hiddenCount, outputCount: O)
         var scores = [Float](repeating: 0, count: count * O)
-        let output = network.outputLayer
-        withParameters(&copy) { p in
-            images.withUnsafeBufferPointer { imageBuffer in
-                inputTable.withUnsafeBufferPointer { table in
-                    scores.withUnsafeMutableBufferPointer { out in
-                        for n in 0..<count {
-                            let m = gather(imageBuffer.baseAddress! + n * p.I, count: p.I, table: table.baseAddress!, into: ws)
-                            forward(p, active: m, ws, output: output)
-                            (out.baseAddress! + n * O).update(from: ws.o, count: O)
-                        }
+        images.withUnsafeBufferPointer { imageBuffer in
+            table.withUnsafeBufferPointer { tableBuffer in
+                scores.withUnsafeMutableBufferPointer { out in
+                    let (images, table, scores) = (imageBuffer.baseAddress!, tableBuffer.baseAddress!, out.baseAddress!)
+                    if count < 2000 {
+                        predict(p, images: images, range: 0..<count, table: table, scores: scores)
+                    } else {
+                        let half = count / 2
+                        let other = Thread2 { predict(p, images: images, range: half..<count, table: table, scores: scores) }
+                        predict(p, images: images, range: 0..<half, table: table, scores: scores)
+                        other.join()
                     }
                 }
             }
         }
         return scores
+    }
+}
+
+/// A second thread for one piece of work, joined before its inputs go away.
+private final class Thread2: @unchecked Sendable {
+    private var thread = pthread_t()
+    private var started = false
+    private let body: () -> Void
+
+    init(_ body: @escaping () -> Void) {
+        self.body = body
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let status = pthread_create(&thread, nil, { context in
+            let me = Unmanaged<Thread2>.fromOpaque(context!).takeRetainedValue()
+            me.body()
+            return nil
+        }, context)
+        if status == 0 {
+            started = true
+        } else {
+            // No thread: do the work here instead.
+            Unmanaged<Thread2>.fromOpaque(context).release()
+            body()
+        }
+    }
+
+    func join() {
+        if started { pthread_join(thread, nil) }
     }
 }

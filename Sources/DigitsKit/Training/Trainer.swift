@@ -74,18 +74,20 @@ public struct Trainer: Sendable {
         // The shuffling stream is separate from the initialisation's, so changing one option
         // that affects only one of them leaves the other the same.
         var random = Random(seed: options.seed ^ 0x5DEE_CE66_D1CE_5EED)
-        let workspace = Workspace(inputCount: network.inputCount, hiddenCount: network.hiddenCount,
-                                  outputCount: network.outputCount)
+        let packed = PackedNetwork(network)
+        let workspace = Workspace(for: packed)
+        let inputs = SparseInputs(images: train.images, count: train.count, pixels: Dataset.pixelCount, table: options.inputs.table)
         var order = (0..<Int32(train.count)).map { $0 }
         for epoch in 1...max(1, options.epochs) {
             random.shuffle(&order)
             let start = monotonicSeconds()
             let (lossSum, seen) = Kernels.trainEpoch(
-                &network, images: train.images, labels: train.labels, order: order,
+                packed, inputs: inputs, labels: train.labels, order: order,
                 settings: settings(epoch: epoch), workspace: workspace,
                 progress: { progress($0, order.count) }, shouldStop: shouldStop)
             let seconds = monotonicSeconds() - start
             if seen < order.count { break }
+            packed.store(into: &network)
             let accuracy = test.map { Evaluation(network: network, inputs: options.inputs, data: $0).accuracy }
             epochEnd(EpochReport(epoch: epoch, loss: lossSum / Double(max(seen, 1)), accuracy: accuracy,
                                  seconds: seconds, examples: seen))
