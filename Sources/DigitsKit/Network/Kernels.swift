@@ -233,12 +233,13 @@ enum Kernels {
                                 count m: Int, _ ws: Workspace) {
         let w = p.width
         let h = ws.h
+        let (W_ih, b_h) = (p.W_ih, p.b_h)
         // z_h = b_h + Σ_i x_i · W_ih[i, :]
         var v = 0
         while v + 4 <= w {
-            var a0 = p.b_h[v], a1 = p.b_h[v + 1], a2 = p.b_h[v + 2], a3 = p.b_h[v + 3]
+            var a0 = b_h[v], a1 = b_h[v + 1], a2 = b_h[v + 2], a3 = b_h[v + 3]
             for a in 0..<m {
-                let row = p.W_ih + Int(active[a]) * w + v
+                let row = W_ih + Int(active[a]) * w + v
                 let x = Vector(repeating: values[a])
                 a0 = a0.addingProduct(x, row[0])
                 a1 = a1.addingProduct(x, row[1])
@@ -249,9 +250,9 @@ enum Kernels {
             v += 4
         }
         while v < w {
-            var a0 = p.b_h[v]
+            var a0 = b_h[v]
             for a in 0..<m {
-                a0 = a0.addingProduct(Vector(repeating: values[a]), p.W_ih[Int(active[a]) * w + v])
+                a0 = a0.addingProduct(Vector(repeating: values[a]), W_ih[Int(active[a]) * w + v])
             }
             h[v] = a0
             v += 1
@@ -315,6 +316,35 @@ enum Kernels {
         return J
     }
 
+    /// W[i, :] += x_i · d for each of the `m` rows i listed, with d (`width` vectors) held in
+    /// registers four vectors at a time: the rank-1 update x·dᵀ of docs 000 and 001, over the
+    /// rows of nonzero inputs only.
+    @inline(__always)
+    private static func addOuter(into W: UnsafeMutablePointer<Vector>, width w: Int, rows: UnsafePointer<Int32>,
+                                 values: UnsafePointer<Float>, count m: Int, _ d: UnsafeMutablePointer<Vector>) {
+        var v = 0
+        while v + 4 <= w {
+            let (d0, d1, d2, d3) = (d[v], d[v + 1], d[v + 2], d[v + 3])
+            for a in 0..<m {
+                let row = W + Int(rows[a]) * w + v
+                let x = Vector(repeating: values[a])
+                row[0] = row[0].addingProduct(x, d0)
+                row[1] = row[1].addingProduct(x, d1)
+                row[2] = row[2].addingProduct(x, d2)
+                row[3] = row[3].addingProduct(x, d3)
+            }
+            v += 4
+        }
+        while v < w {
+            let d0 = d[v]
+            for a in 0..<m {
+                let row = W + Int(rows[a]) * w + v
+                row[0] = row[0].addingProduct(Vector(repeating: values[a]), d0)
+            }
+            v += 1
+        }
+    }
+
     /// W −= α·λ·W on the weights, not the biases (doc 000 §6's decay term), taken after the
     /// gradient of the step is known and before it is applied.
     @inline(__always)
@@ -361,13 +391,10 @@ enum Kernels {
                         }
                         // W_ih[i, :] −= α·x_i·δ_h over the nonzero inputs' rows, b_h −= α·δ_h
                         let rate = Vector(repeating: -lr)
-                        for v in 0..<w { ws.delta_h[v] *= rate }
-                        for a in 0..<m {
-                            let row = p.W_ih + Int(active[a]) * w
-                            let x = Vector(repeating: values[a])
-                            for v in 0..<w { row[v] = row[v].addingProduct(x, ws.delta_h[v]) }
-                        }
-                        if useBias { for v in 0..<w { p.b_h[v] += ws.delta_h[v] } }
+                        let step = ws.delta_h
+                        for v in 0..<w { step[v] *= rate }
+                        addOuter(into: p.W_ih, width: w, rows: active, values: values, count: m, step)
+                        if useBias { for v in 0..<w { p.b_h[v] += step[v] } }
                     } else {
                         for position in start..<end {
                             let n = Int(order[position])
@@ -390,10 +417,8 @@ enum Kernels {
                                     ws.touchedList[ws.touchedCount] = Int32(i)
                                     ws.touchedCount += 1
                                 }
-                                let row = ws.G_ih + i * w
-                                let x = Vector(repeating: values[a])
-                                for v in 0..<w { row[v] = row[v].addingProduct(x, ws.delta_h[v]) }
                             }
+                            addOuter(into: ws.G_ih, width: w, rows: active, values: values, count: m, ws.delta_h)
                             for v in 0..<w { ws.g_h[v] += ws.delta_h[v] }
                         }
                         // W −= α(1/K)ΔW, b −= α(1/K)Δb  (doc 000 §6), K = this batch's size
