@@ -19,11 +19,11 @@ func median(runs: Int, _ body: () throws -> Void) rethrows -> Double {
 
 /// Runs a command with its output discarded, through posix_spawn and waitpid (Foundation's
 /// Process adds tens of milliseconds of its own on Linux, which would swamp what is measured).
-func shell(_ executable: String, _ arguments: [String]) throws {
+func shell(_ executable: String, _ arguments: [String], stdout: String = "/dev/null") throws {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
@@ -41,32 +41,80 @@ guard let trainImages = directory.locate(.trainImages) else {
     exit(1)
 }
 let runs = Int(ProcessInfo.processInfo.environment["BENCH_RUNS"] ?? "") ?? 11
+let binFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+let digits = binFolder + "/digits"
+func line(_ label: String, _ value: String) { print("  " + label.padding(toLength: 44, withPad: " ", startingAt: 0) + value) }
 
-print("IDX load: \(trainImages), median of \(runs)")
+// MARK: IDX loading
+
+print("IDX load of \(trainImages), median of \(runs)")
 let load = try median(runs: runs) { _ = try IDX.read(trainImages, kind: .images) }
 let gzipPath = ["/usr/bin/gzip", "/bin/gzip"].first { FileManager.default.isExecutableFile(atPath: $0) }
+line("digits IDX.read (inflate + parse)", format(load))
 if let gzipPath, Gzip.isGzip(FileManager.default.contents(atPath: trainImages)!.prefix(2)) {
     let yardstick = try median(runs: runs) { try shell(gzipPath, ["-dc", trainImages]) }
-    print("  digits IDX.read (inflate + parse)   \(format(load))")
-    print("  gzip -dc FILE > /dev/null           \(format(yardstick))")
-    print(String(format: "  ratio digits / gzip: %.2f (target <= 1.30)", load / yardstick))
-} else {
-    print("  digits IDX.read   \(format(load)) (file not gzip, or no gzip here: no yardstick)")
+    line("gzip -dc FILE > /dev/null", format(yardstick))
+    line("ratio digits / gzip (target <= 1.30)", String(format: "%.2f", load / yardstick))
 }
 
-// `digits query` on one CSV with the default model, as a whole process, beside the cost of
-// starting any process (`/bin/true`) measured the same way.
-let digits = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("digits").path
+// MARK: Training and inference
+
+let train = try directory.load(.train)
+let test = try directory.load(.test)
+var epochSeconds: [Int: Double] = [:]
+print("training epochs on 60,000 images, 784-100-10, median of 5 epochs each")
+for batch in [1, 10, 32] {
+    var options = TrainingOptions()
+    options.epochs = 5
+    options.batchSize = batch
+    var times: [Double] = []
+    _ = Trainer(options: options).train(on: train, evaluateOn: nil, epochEnd: { times.append($0.seconds) })
+    times.sort()
+    epochSeconds[batch] = times[times.count / 2]
+    line("batch \(batch)", String(format: "%.3f s per epoch", times[times.count / 2]))
+}
+let model = Network(seed: 1)
+let inference = median(runs: max(runs, 21)) { _ = Evaluation(network: model, inputs: .unit, data: test) }
+line("inference over the 10,000 test images", "\(format(inference)) (target < 20 ms), \(Int(10_000 / inference)) images/s")
+
+// MARK: Whole processes
+
 if FileManager.default.isExecutableFile(atPath: digits) {
     let csv = NSTemporaryDirectory() + "digits-bench-query.csv"
     let image = (0..<784).map { i in (i % 28 >= 12 && i % 28 <= 15 && i / 28 >= 4 && i / 28 <= 23) ? "255" : "0" }
     try image.joined(separator: ",").write(toFile: csv, atomically: true, encoding: .utf8)
     let queryRuns = max(runs, 21)
-    print("digits query, whole process, median of \(queryRuns)")
+    print("whole processes")
     let query = try median(runs: queryRuns) { try shell(digits, ["query", csv]) }
     let spawn = try median(runs: queryRuns) { try shell("/bin/true", []) }
-    print("  digits query x.csv                  \(format(query)) (target < 30 ms)")
-    print("  /bin/true (process start)           \(format(spawn))")
+    line("digits query x.csv (median of \(queryRuns))", "\(format(query)) (target < 30 ms)")
+    line("/bin/true, the cost of starting a process", format(spawn))
+    let output = NSTemporaryDirectory() + "digits-bench-model.safetensors"
+    let whole = try median(runs: 3) { try shell(digits, ["train", "--data", directory.path, "--output", output, "--quiet"]) }
+    line("digits train, default options (median of 3)", String(format: "%.2f s (target < 15 s)", whole))
 } else {
-    print("digits query: build the release binary first (make build) to measure it")
+    print("whole processes: build the release binary first (make build) to measure them")
+}
+
+// MARK: Peers, in the same run
+
+print("peers: Tests/Benchmarks/peers.py on the same files (written from the formulas)")
+let peerScript = "Tests/Benchmarks/peers.py"
+let peerOutput = NSTemporaryDirectory() + "digits-bench-peers.txt"
+try? shell("/usr/bin/env", ["python3", peerScript, directory.path], stdout: peerOutput)
+let peerLines = (try? String(contentsOfFile: peerOutput, encoding: .utf8))?.split(separator: "\n") ?? []
+if peerLines.isEmpty { print("  the peers did not run (python3 with numpy needed)") }
+let ours: [String: (Int, Double)] = [
+    "numpy-float32-per-example": (1, 15), "numpy-float64-doc001-dot": (1, 15),
+    "pytorch-mse-batch10": (10, 10), "pytorch-ce-momentum-batch32": (32, 5),
+]
+for peerLine in peerLines {
+    let fields = peerLine.split(separator: " ", maxSplits: 3).map(String.init)
+    guard fields.count >= 3 else { continue }
+    if fields[0] == "skip" {
+        line(fields[1], "skipped: " + (fields.count > 2 ? fields[2...].joined(separator: " ") : ""))
+        continue
+    }
+    guard let seconds = Double(fields[2]), let (batch, target) = ours[fields[1]], let mine = epochSeconds[batch] else { continue }
+    line(fields[1], String(format: "%.3f s per epoch; digits batch %d is %.1f× faster (target >= %.0f×)", seconds, batch, seconds / mine, target))
 }
