@@ -64,14 +64,20 @@ let test = try directory.load(.test)
 var epochSeconds: [Int: Double] = [:]
 print("training epochs on 60,000 images, 784-100-10, median of 5 epochs each")
 for batch in [1, 10, 32] {
-    var options = TrainingOptions()
-    options.epochs = 5
-    options.batchSize = batch
-    var times: [Double] = []
-    _ = Trainer(options: options).train(on: train, evaluateOn: nil, epochEnd: { times.append($0.seconds) })
-    times.sort()
-    epochSeconds[batch] = times[times.count / 2]
-    line("batch \(batch)", String(format: "%.3f s per epoch", times[times.count / 2]))
+    var perThreads: [Int: Double] = [:]
+    for threads in batch == 1 ? [1] : [1, 2] {
+        var options = TrainingOptions()
+        options.epochs = 5
+        options.batchSize = batch
+        options.threads = threads
+        var times: [Double] = []
+        _ = Trainer(options: options).train(on: train, evaluateOn: nil, epochEnd: { times.append($0.seconds) })
+        times.sort()
+        perThreads[threads] = times[times.count / 2]
+    }
+    epochSeconds[batch] = perThreads[TrainingOptions().threads]
+    let detail = perThreads.keys.sorted().map { String(format: "%d thread%@ %.3f s", $0, $0 == 1 ? "" : "s", perThreads[$0]!) }
+    line("batch \(batch), seconds per epoch", detail.joined(separator: ", "))
 }
 let model = Network(seed: 1)
 let inference = median(runs: max(runs, 21)) { _ = Evaluation(network: model, inputs: .unit, data: test) }

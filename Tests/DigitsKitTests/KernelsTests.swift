@@ -66,7 +66,8 @@ struct KernelsTests {
         let packed = PackedNetwork(start)
         let inputs = SparseInputs(images: data.images, count: 30, pixels: 784, table: s.inputTable)
         let (loss, seen) = Kernels.trainEpoch(packed, inputs: inputs, labels: data.labels, order: order,
-                                              settings: s, workspace: Workspace(for: packed), progress: { _ in }, shouldStop: { false })
+                                              settings: s, workspace: Workspace(for: packed), helper: Workspace(for: packed),
+                                              progress: { _ in }, shouldStop: { false })
         var fast = start
         packed.store(into: &fast)
         let plain = Self.plainEpoch(start, data: data, order: order, settings: s)
@@ -77,13 +78,30 @@ struct KernelsTests {
         if s.rule == .classic { #expect(fast.b_h.allSatisfy { $0 == 0 } && fast.b_o.allSatisfy { $0 == 0 }) }
     }
 
+    @Test(arguments: [1, 5, 8])
+    func twoThreadsGiveTheSameWeightsBitForBit(batch: Int) {
+        let data = Self.dataset(count: 40)
+        let inputs = SparseInputs(images: data.images, count: 40, pixels: 784, table: InputScaling.unit.table)
+        var results: [Network] = []
+        for threads in [1, 2] {
+            let packed = PackedNetwork(Network(inputCount: 784, hiddenCount: 20, outputCount: 10, seed: 3))
+            _ = Kernels.trainEpoch(packed, inputs: inputs, labels: data.labels, order: (0..<40).map { $0 },
+                                   settings: Self.settings(batch: batch, l2: 0.01), workspace: Workspace(for: packed),
+                                   helper: Workspace(for: packed), threads: threads, progress: { _ in }, shouldStop: { false })
+            var n = Network(inputCount: 784, hiddenCount: 20, outputCount: 10, seed: 3)
+            packed.store(into: &n)
+            results.append(n)
+        }
+        #expect(results[0] == results[1])
+    }
+
     @Test func stopsAtABatchBoundaryWhenAsked() {
         let data = Self.dataset(count: 20)
         let packed = PackedNetwork(Network(inputCount: 784, hiddenCount: 8, outputCount: 10, seed: 1))
         var calls = 0
         let inputs = SparseInputs(images: data.images, count: 20, pixels: 784, table: InputScaling.unit.table)
         let (_, seen) = Kernels.trainEpoch(packed, inputs: inputs, labels: data.labels, order: (0..<20).map { $0 },
-                                           settings: Self.settings(batch: 3), workspace: Workspace(for: packed), progress: { _ in },
+                                           settings: Self.settings(batch: 3), workspace: Workspace(for: packed), helper: Workspace(for: packed), progress: { _ in },
                                            shouldStop: { calls += 1; return calls > 2 })
         #expect(seen == 6)
     }
