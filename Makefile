@@ -9,7 +9,7 @@ export MNIST_DIR
 
 RELEASE := .build/release
 
-.PHONY: build test data verify train model evaluate bench clean
+.PHONY: build test data verify train model evaluate bench fuzz clean
 
 ## build: the release binary .build/release/digits
 build:
@@ -48,6 +48,27 @@ bench:
 	$(SWIFT) build -c release --product digits
 	$(SWIFT) build -c release --product DigitsBenchmarks
 	$(RELEASE)/DigitsBenchmarks "$(MNIST_DIR)"
+
+FUZZ_SECONDS ?= 600
+FUZZERS := FuzzIDX FuzzCSV FuzzPNG FuzzModel
+FUZZ_BUILD := DIGITS_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --sanitize fuzzer --sanitize address \
+	-Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp
+
+## fuzz: libFuzzer + AddressSanitizer on the IDX, CSV, PNG and model readers, FUZZ_SECONDS each, two at a time
+fuzz:
+	for f in $(FUZZERS); do $(FUZZ_BUILD) --product $$f || exit 1; done
+	python3 Tests/Fuzz/seeds.py .build-fuzz/seeds
+	mkdir -p .build-fuzz/crashes
+	@for pair in "FuzzIDX FuzzCSV" "FuzzPNG FuzzModel"; do \
+	  for f in $$pair; do \
+	    kind=$${f#Fuzz}; mkdir -p .build-fuzz/corpus/$$kind; \
+	    .build-fuzz/debug/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=4096 -timeout=10 \
+	      -artifact_prefix=.build-fuzz/crashes/$$kind- .build-fuzz/corpus/$$kind .build-fuzz/seeds/$$kind \
+	      > .build-fuzz/$$f.log 2>&1 & \
+	  done; wait; \
+	done
+	@for f in $(FUZZERS); do echo "$$f: $$(grep -E '^#[0-9]+.*DONE' .build-fuzz/$$f.log | tail -1)"; done
+	@ls .build-fuzz/crashes; test -z "$$(ls .build-fuzz/crashes)" && echo "no crashes"
 
 clean:
 	rm -rf .build

@@ -107,3 +107,18 @@ let package = Package(
         ),
     ]
 )
+
+// MARK: - Fuzzing
+
+// libFuzzer harnesses, built only for `make fuzz` (DIGITS_FUZZ=1 and `--sanitize fuzzer`):
+// without libFuzzer's own main they would not link, so ordinary builds leave them out.
+if Context.environment["DIGITS_FUZZ"] != nil {
+    for name in ["FuzzIDX", "FuzzCSV", "FuzzPNG", "FuzzModel"] {
+        package.targets.append(.executableTarget(
+            name: name,
+            dependencies: ["DigitsKit"],
+            path: "Tests/Fuzz/\(name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ))
+    }
+}

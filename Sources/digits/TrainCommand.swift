@@ -19,6 +19,15 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("output"), help: ArgumentHelp("Where to save the model (safetensors, written atomically).", valueName: "path"))
     var output = ModelLocator.trainedPath
 
+    @Option(help: ArgumentHelp("Save a checkpoint every N epochs (atomically), to continue from with --resume.", valueName: "n"))
+    var checkpointEvery: Int?
+
+    @Option(help: ArgumentHelp("Where checkpoints go (default: the output path with .checkpoint before its extension).", valueName: "path"))
+    var checkpoint: String?
+
+    @Option(help: ArgumentHelp("Continue from a checkpoint made with the same options: the result is that of a run never stopped.", valueName: "path"))
+    var resume: String?
+
     @Flag(help: "Print one JSON object at the end instead of the text report.")
     var json = false
 
@@ -27,45 +36,72 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if output.isEmpty { throw ValidationError("--output needs a file path") }
+        if let n = checkpointEvery, n < 1 { throw ValidationError("--checkpoint-every must be 1 or more, got \(n)") }
+        if let checkpoint, checkpoint.isEmpty { throw ValidationError("--checkpoint needs a file path") }
+        if let resume, resume.isEmpty { throw ValidationError("--resume needs a file path") }
+    }
+
+    /// Where checkpoints are written.
+    var checkpointPath: String {
+        if let checkpoint { return checkpoint }
+        if output.hasSuffix(".safetensors") { return String(output.dropLast(".safetensors".count)) + ".checkpoint.safetensors" }
+        return output + ".checkpoint"
     }
 
     func run() throws {
         // A model that cannot be saved is known before training, not after.
         try AtomicFile.checkWritable(output)
+        if checkpointEvery != nil { try AtomicFile.checkWritable(checkpointPath) }
         let directory = data.directory
         let train = try directory.load(.train)
         let test = try directory.load(.test)
         let options = training.options
+        let resumed = try resume.map { path throws -> Checkpoint in try CheckpointFile.load(path, options: options) }
         let trainer = Trainer(options: options)
         let chatty = !json && !quiet
         if chatty {
             Console.line("training 784-\(options.hidden)-10 (\(options.rule.rawValue) rule, \(options.loss.rawValue), \(options.loss.outputLayer.rawValue) outputs) on \(train.count) images from \(directory.path)")
             Console.line("  \(options.epochs) epochs, lr \(options.learningRate) (\(options.schedule.rawValue)), batch \(options.batchSize), l2 \(options.l2), inputs \(options.inputs.rawValue), targets \(options.targets.rawValue), seed \(options.seed)")
+            if let resumed, let resume { Console.line("  resuming from \(resume) after epoch \(resumed.history.count)") }
         }
         let showProgress = chatty && Console.isInteractive
-        var epochs: [EpochReport] = []
+        var lastCheckpoint: (path: String, epoch: Int)?
+        let interrupt = Interrupt()
         let started = monotonicSeconds()
-        let network = trainer.train(
-            on: train, evaluateOn: test,
+        let run = try trainer.train(
+            on: train, evaluateOn: test, resume: resumed,
             progress: { done, total in
-                if showProgress { Console.progress("epoch \(epochs.count + 1)", done: done, total: total) }
+                if showProgress { Console.progress("training", done: done, total: total) }
             },
-            epochEnd: { report in
-                epochs.append(report)
+            epochEnd: { report, state in
                 if showProgress { Console.clearProgress() }
                 if chatty { Console.line(Self.line(report, of: options.epochs)) }
-            })
+                if let every = checkpointEvery, report.epoch % every == 0, report.epoch < options.epochs {
+                    try CheckpointFile.save(state, options: options, to: checkpointPath)
+                    lastCheckpoint = (checkpointPath, report.epoch)
+                    if chatty { Console.line("  checkpoint saved to \(checkpointPath)") }
+                }
+            },
+            shouldStop: { interrupt.isSet })
+        if let seen = run.interruptedAfter {
+            if showProgress { Console.clearProgress() }
+            var message = "interrupted in epoch \(run.history.count + 1) after \(seen) of \(train.count) examples: no model saved"
+            if let lastCheckpoint { message += "; continue from epoch \(lastCheckpoint.epoch) with --resume \(lastCheckpoint.path)" }
+            Console.error(message)
+            throw ExitCode(130)
+        }
         let seconds = monotonicSeconds() - started
+        let network = run.network
         let evaluation = Evaluation(network: network, inputs: options.inputs, data: test)
         let model = Model(network: network, inputs: options.inputs,
-                          metadata: Model.metadata(for: options, network: network, epochsRun: epochs.count,
+                          metadata: Model.metadata(for: options, network: network, history: run.history,
                                                    testAccuracy: evaluation.accuracy))
         try Safetensors.save(model, to: output)
         if json {
-            let history = epochs.map {
+            let epochs = run.history.map {
                 "{\"epoch\":\($0.epoch),\"loss\":\(fixed($0.loss, 6)),\"accuracy\":\(fixed($0.accuracy ?? 0, 6)),\"seconds\":\(fixed($0.seconds, 3))}"
             }.joined(separator: ",")
-            Console.line("{\"model\":\(jsonQuoted(output)),\"seconds\":\(fixed(seconds, 3)),\"epochs\":[\(history)],\"evaluation\":\(evaluation.json())}")
+            Console.line("{\"model\":\(jsonQuoted(output)),\"seconds\":\(fixed(seconds, 3)),\"epochs\":[\(epochs)],\"evaluation\":\(evaluation.json())}")
         } else if quiet {
             Console.line(evaluation.accuracyLine)
         } else {

@@ -71,7 +71,7 @@ for batch in [1, 10, 32] {
         options.batchSize = batch
         options.threads = threads
         var times: [Double] = []
-        _ = Trainer(options: options).train(on: train, evaluateOn: nil, epochEnd: { times.append($0.seconds) })
+        _ = Trainer(options: options).train(on: train, evaluateOn: nil, epochEnd: { report, _ in times.append(report.seconds) })
         times.sort()
         perThreads[threads] = times[times.count / 2]
     }

@@ -11,7 +11,7 @@ struct GzipTests {
         let path = Fixtures.folder() + "/blob"
         Fixtures.write(gz, to: path)
         let file = try FileSource(path: path)
-        let source = try GzipSource(file: file)
+        let source = try GzipSource(file: file, path: path)
         var out = [UInt8](repeating: 0, count: bytes.count + 10)
         let n = try out.withUnsafeMutableBytes { buffer throws(IDXError) -> Int in try source.readFully(into: buffer) }
         #expect(n == bytes.count)

@@ -25,6 +25,15 @@ struct IDXTests {
         }
     }
 
+    @Test func decodesFromMemoryAsFromAFile() throws {
+        let file = Fixtures.imageFile(count: 2)
+        #expect(try IDX.decode(file, path: "m", kind: .images) == (try read(file)))
+        #expect(try IDX.decode(Gzip.compress(file), path: "m", kind: .images).bytes == Fixtures.images(count: 2))
+        #expect(throws: IDXError.trailingBytes(path: "m", expected: 2 * 784, extra: 2, atLeast: false)) {
+            try IDX.decode(file + [1, 2], path: "m", kind: .images)
+        }
+    }
+
     @Test func readsRawAndGzipAlike() throws {
         let file = Fixtures.imageFile(count: 3)
         let raw = try read(file)

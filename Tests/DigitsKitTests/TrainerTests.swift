@@ -12,11 +12,11 @@ struct TrainerTests {
         return o
     }
 
-    @Test func sameSeedAndOptionsGiveTheSameModelBitForBit() {
+    @Test func sameSeedAndOptionsGiveTheSameModelBitForBit() throws {
         let data = KernelsTests.dataset(count: 50)
-        let a = Trainer(options: Self.options()).train(on: data, evaluateOn: nil)
-        let b = Trainer(options: Self.options()).train(on: data, evaluateOn: nil)
-        let c = Trainer(options: Self.options(seed: 2)).train(on: data, evaluateOn: nil)
+        let a = try Trainer(options: Self.options()).train(on: data, evaluateOn: nil).network
+        let b = try Trainer(options: Self.options()).train(on: data, evaluateOn: nil).network
+        let c = try Trainer(options: Self.options(seed: 2)).train(on: data, evaluateOn: nil).network
         #expect(Safetensors.encode(Model(network: a, inputs: .unit)) == Safetensors.encode(Model(network: b, inputs: .unit)))
         #expect(a != c)
     }
@@ -36,7 +36,7 @@ struct TrainerTests {
         o.epochs = 8
         o.learningRate = batch == 1 ? 0.4 : 2
         var losses: [Double] = []
-        let network = Trainer(options: o).train(on: data, evaluateOn: data, epochEnd: { losses.append($0.loss) })
+        let network = Trainer(options: o).train(on: data, evaluateOn: data, epochEnd: { report, _ in losses.append(report.loss) }).network
         #expect(losses.count == 8)
         #expect(losses.last! < losses.first! / 2)
         #expect(Evaluation(network: network, inputs: .unit, data: data).accuracy > 0.95)
@@ -46,8 +46,48 @@ struct TrainerTests {
         let data = KernelsTests.dataset(count: 40)
         var reports = 0
         var polls = 0
-        _ = Trainer(options: Self.options()).train(on: data, evaluateOn: nil, epochEnd: { _ in reports += 1 },
-                                                   shouldStop: { polls += 1; return polls > 50 })
+        let run = Trainer(options: Self.options()).train(on: data, evaluateOn: nil, epochEnd: { _, _ in reports += 1 },
+                                                         shouldStop: { polls += 1; return polls > 50 })
         #expect(reports == 1)
+        #expect(run.history.count == 1)
+        #expect(run.interruptedAfter == 10)
+    }
+
+    @Test(arguments: [1, 4])
+    func resumingFromAnyEpochGivesTheUninterruptedResult(batch: Int) throws {
+        let data = KernelsTests.dataset(count: 60)
+        var options = Self.options(batch: batch)
+        options.epochs = 5
+        options.schedule = .cosine
+        let trainer = Trainer(options: options)
+        var checkpoints: [Checkpoint] = []
+        let whole = try trainer.train(on: data, evaluateOn: data, epochEnd: { _, state in checkpoints.append(state) })
+        for checkpoint in checkpoints.dropLast() {
+            // Through a file, as --checkpoint-every and --resume do.
+            let path = Fixtures.folder() + "/ckpt.safetensors"
+            try CheckpointFile.save(checkpoint, options: options, to: path)
+            let loaded = try CheckpointFile.load(path, options: options)
+            #expect(loaded.history.count == checkpoint.history.count)
+            let resumed = try trainer.train(on: data, evaluateOn: data, resume: loaded)
+            #expect(resumed.network == whole.network, "resumed after epoch \(checkpoint.history.count)")
+            #expect(resumed.history.map(\.epoch) == Array(1...5))
+            #expect(Model.historyJSON(resumed.history) == Model.historyJSON(whole.history))
+        }
+    }
+
+    @Test func aCheckpointMadeWithOtherOptionsIsRefused() throws {
+        let data = KernelsTests.dataset(count: 20)
+        let options = Self.options()
+        let run = try Trainer(options: options).train(on: data, evaluateOn: nil)
+        let path = Fixtures.folder() + "/ckpt.safetensors"
+        try CheckpointFile.save(Checkpoint(network: run.network, history: Array(run.history.prefix(1))), options: options, to: path)
+        var other = options
+        other.learningRate = 0.05
+        #expect(throws: CheckpointError.mismatch(path: path, key: "learning_rate", checkpoint: "0.4", run: "0.05")) {
+            try CheckpointFile.load(path, options: other)
+        }
+        let model = Fixtures.folder() + "/model.safetensors"
+        try Safetensors.save(Model(network: run.network, inputs: .unit), to: model)
+        #expect(throws: CheckpointError.notACheckpoint(path: model)) { try CheckpointFile.load(model, options: options) }
     }
 }

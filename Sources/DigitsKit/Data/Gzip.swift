@@ -41,7 +41,8 @@ public enum Gzip {
 /// however large the file claims to be. Concatenated gzip members are read as one stream,
 /// as `gzip -dc` does.
 final class GzipSource: ByteSource {
-    private let file: FileSource
+    private let file: ByteSource
+    private let path: String
     private var stream = z_stream()
     private let input: UnsafeMutableRawBufferPointer
     private var inputEnded = false
@@ -49,13 +50,15 @@ final class GzipSource: ByteSource {
 
     static let chunkSize = 1 << 16
 
-    init(file: FileSource) throws(IDXError) {
+    /// Inflates what `file` holds; errors name `path`.
+    init(file: ByteSource, path: String) throws(IDXError) {
         self.file = file
+        self.path = path
         input = .allocate(byteCount: Self.chunkSize, alignment: 16)
         // windowBits 15 + 32: detect gzip (or zlib) from the header.
         guard czlib_inflateInit2(&stream, 15 + 32) == Z_OK else {
             input.deallocate()
-            throw .corruptGzip(path: file.path, reason: "zlib could not start (out of memory)")
+            throw .corruptGzip(path: path, reason: "zlib could not start (out of memory)")
         }
     }
 
@@ -99,14 +102,14 @@ final class GzipSource: ByteSource {
             case Z_BUF_ERROR:
                 // No progress possible: needs input that is not there.
                 if inputEnded {
-                    throw .corruptGzip(path: file.path, reason: "unexpected end of file (the gzip stream is truncated)")
+                    throw .corruptGzip(path: path, reason: "unexpected end of file (the gzip stream is truncated)")
                 }
             case Z_DATA_ERROR:
-                throw .corruptGzip(path: file.path, reason: message)
+                throw .corruptGzip(path: path, reason: message)
             case Z_MEM_ERROR:
-                throw .corruptGzip(path: file.path, reason: "zlib ran out of memory")
+                throw .corruptGzip(path: path, reason: "zlib ran out of memory")
             default:
-                throw .corruptGzip(path: file.path, reason: "zlib error \(status): \(message)")
+                throw .corruptGzip(path: path, reason: "zlib error \(status): \(message)")
             }
         }
         return capacity

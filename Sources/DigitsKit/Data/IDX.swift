@@ -41,8 +41,19 @@ public enum IDX {
     public static func read(_ path: String, kind: Kind) throws(IDXError) -> Array {
         let file = try FileSource(path: path)
         if file.size == 0 { throw .empty(path: path) }
-        let source: ByteSource = Gzip.isGzip(try file.peek(2)) ? try GzipSource(file: file) : file
+        let source: ByteSource = Gzip.isGzip(try file.peek(2)) ? try GzipSource(file: file, path: path) : file
         return try read(from: source, path: path, kind: kind, rawSize: source === file ? file.size : nil)
+    }
+
+    /// Decodes an IDX file held in memory, plain or gzip, with the same checks as `read`;
+    /// errors name `path`.
+    public static func decode(_ bytes: [UInt8], path: String, kind: Kind) throws(IDXError) -> Array {
+        if bytes.isEmpty { throw .empty(path: path) }
+        let memory = MemorySource(bytes)
+        if Gzip.isGzip(bytes) {
+            return try read(from: try GzipSource(file: memory, path: path), path: path, kind: kind, rawSize: nil)
+        }
+        return try read(from: memory, path: path, kind: kind, rawSize: bytes.count)
     }
 
     /// Encodes `bytes` with `dimensions` as an IDX file (the inverse of `read`).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A trained network with what is needed to use it (its input scaling) and the record of how
 /// it was made (the metadata stored beside the weights).
 public struct Model: Sendable, Equatable {
@@ -16,15 +18,26 @@ public struct Model: Sendable, Equatable {
         self.metadata = metadata
     }
 
-    /// The metadata of a freshly trained model: architecture and every option that made it.
-    public static func metadata(for options: TrainingOptions, network: Network, epochsRun: Int, testAccuracy: Double?) -> [String: String] {
-        var m: [String: String] = [
+    /// The metadata of a trained model: architecture, every option that made it, the
+    /// per-epoch history, and the test accuracy. Nothing that varies between runs (no times,
+    /// no dates), so the same seed and options give the same file, bit for bit.
+    public static func metadata(for options: TrainingOptions, network: Network, history: [EpochReport],
+                                testAccuracy: Double?) -> [String: String] {
+        var m = optionMetadata(options, network: network)
+        m["epochs"] = String(history.count)
+        m["history"] = historyJSON(history)
+        if let testAccuracy { m["test_accuracy"] = fixed(testAccuracy, 4) }
+        return m
+    }
+
+    /// The options as metadata: what a checkpoint must agree with to be resumed.
+    public static func optionMetadata(_ options: TrainingOptions, network: Network) -> [String: String] {
+        [
             "architecture": "\(network.inputCount)-\(network.hiddenCount)-\(network.outputCount)",
             "hidden_activation": "sigmoid",
             "output_activation": network.outputLayer.rawValue,
             "loss": options.loss.rawValue,
             "rule": options.rule.rawValue,
-            "epochs": String(epochsRun),
             "learning_rate": String(options.learningRate),
             "schedule": options.schedule.rawValue,
             "batch_size": String(options.batchSize),
@@ -33,7 +46,22 @@ public struct Model: Sendable, Equatable {
             "input_scaling": options.inputs.rawValue,
             "target_encoding": options.targets.rawValue,
         ]
-        if let testAccuracy { m["test_accuracy"] = fixed(testAccuracy, 4) }
-        return m
+    }
+
+    /// `[{"epoch":1,"loss":0.059123,"accuracy":0.959}, …]`.
+    static func historyJSON(_ history: [EpochReport]) -> String {
+        "[" + history.map { r in
+            "{\"epoch\":\(r.epoch),\"loss\":\(fixed(r.loss, 6))" + (r.accuracy.map { ",\"accuracy\":\(fixed($0, 4))" } ?? "") + "}"
+        }.joined(separator: ",") + "]"
+    }
+
+    /// The per-epoch history stored in the metadata (times are not stored: 0).
+    public var history: [EpochReport] {
+        guard let text = metadata["history"], let data = text.data(using: .utf8),
+              let entries = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
+        return entries.compactMap { e in
+            guard let epoch = (e["epoch"] as? NSNumber)?.intValue, let loss = (e["loss"] as? NSNumber)?.doubleValue else { return nil }
+            return EpochReport(epoch: epoch, loss: loss, accuracy: (e["accuracy"] as? NSNumber)?.doubleValue, seconds: 0, examples: 0)
+        }
     }
 }

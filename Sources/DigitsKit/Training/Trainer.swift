@@ -37,6 +37,14 @@ public struct EpochReport: Sendable {
     public let seconds: Double
     public var imagesPerSecond: Double { seconds > 0 ? Double(examples) / seconds : 0 }
     public let examples: Int
+
+    public init(epoch: Int, loss: Double, accuracy: Double?, seconds: Double, examples: Int) {
+        self.epoch = epoch
+        self.loss = loss
+        self.accuracy = accuracy
+        self.seconds = seconds
+        self.examples = examples
+    }
 }
 
 /// Trains the network of doc 001 over epochs: the order is reshuffled every epoch from the
@@ -67,23 +75,32 @@ public struct Trainer: Sendable {
                      targets: options.targets)
     }
 
-    /// Trains from the initial network for `options.epochs` epochs.
+    /// Trains for `options.epochs` epochs, from doc 001's initial network or from where a
+    /// checkpoint left off (`resume`: the same result as a run that was never stopped).
     ///
     /// - `progress(done, total)` hears how far the current epoch is; `epochEnd` gets each
-    ///   epoch's report; `shouldStop` is polled between steps to end training early.
-    public func train(on train: Dataset, evaluateOn test: Dataset?,
+    ///   epoch's report and the state after it (to print, or to checkpoint — an error it
+    ///   throws ends training); `shouldStop` is polled between steps and ends training at the
+    ///   end of the current example or batch.
+    public func train(on train: Dataset, evaluateOn test: Dataset?, resume: Checkpoint? = nil,
                       progress: (Int, Int) -> Void = { _, _ in },
-                      epochEnd: (EpochReport) -> Void = { _ in },
-                      shouldStop: () -> Bool = { false }) -> Network {
-        var network = initialNetwork()
+                      epochEnd: (EpochReport, Checkpoint) throws -> Void = { _, _ in },
+                      shouldStop: () -> Bool = { false }) rethrows -> TrainingRun {
+        var network = resume?.network ?? initialNetwork()
+        var history = resume?.history ?? []
         // The shuffling stream is separate from the initialisation's, so changing one option
         // that affects only one of them leaves the other the same.
         var random = Random(seed: options.seed ^ 0x5DEE_CE66_D1CE_5EED)
+        var order = (0..<Int32(train.count)).map { $0 }
+        // Each epoch shuffles the previous order: replaying the finished epochs' shuffles puts
+        // a resumed run exactly where the interrupted one was.
+        for _ in history { random.shuffle(&order) }
         let packed = PackedNetwork(network)
         let workspace = Workspace(for: packed), helper = Workspace(for: packed)
         let inputs = SparseInputs(images: train.images, count: train.count, pixels: Dataset.pixelCount, table: options.inputs.table)
-        var order = (0..<Int32(train.count)).map { $0 }
-        for epoch in 1...max(1, options.epochs) {
+        let total = max(1, options.epochs)
+        var epoch = history.count + 1
+        while epoch <= total {
             random.shuffle(&order)
             let start = monotonicSeconds()
             let (lossSum, seen) = Kernels.trainEpoch(
@@ -91,13 +108,38 @@ public struct Trainer: Sendable {
                 settings: settings(epoch: epoch), workspace: workspace, helper: helper, threads: options.threads,
                 progress: { progress($0, order.count) }, shouldStop: shouldStop)
             let seconds = monotonicSeconds() - start
-            if seen < order.count { break }
+            if seen < order.count {
+                return TrainingRun(network: network, history: history, interruptedAfter: seen)
+            }
             packed.store(into: &network)
             let accuracy = test.map { Evaluation(network: network, inputs: options.inputs, data: $0).accuracy }
-            epochEnd(EpochReport(epoch: epoch, loss: lossSum / Double(max(seen, 1)), accuracy: accuracy,
-                                 seconds: seconds, examples: seen))
+            let report = EpochReport(epoch: epoch, loss: lossSum / Double(max(seen, 1)), accuracy: accuracy,
+                                     seconds: seconds, examples: seen)
+            history.append(report)
+            try epochEnd(report, Checkpoint(network: network, history: history))
+            epoch += 1
         }
-        return network
+        return TrainingRun(network: network, history: history, interruptedAfter: nil)
+    }
+}
+
+/// What a training run ended with.
+public struct TrainingRun: Sendable {
+    /// The network after the last whole epoch (the partial epoch of an interruption is dropped).
+    public let network: Network
+    public let history: [EpochReport]
+    /// When training was stopped early: how many examples of the unfinished epoch it had seen.
+    public let interruptedAfter: Int?
+}
+
+/// A network part-way through training, and the epochs that made it.
+public struct Checkpoint: Sendable {
+    public let network: Network
+    public let history: [EpochReport]
+
+    public init(network: Network, history: [EpochReport]) {
+        self.network = network
+        self.history = history
     }
 }
 
