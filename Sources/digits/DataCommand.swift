@@ -22,9 +22,7 @@ struct DataCommand: AsyncParsableCommand {
             let results = directory.verify()
             for result in results { Console.line(Report.line(result)) }
             let bad = results.filter { !$0.isOK }
-            guard bad.isEmpty else {
-                throw VerifyFailure(files: bad.map { $0.outcome == .missing ? $0.path + "[.gz]" : $0.path })
-            }
+            guard bad.isEmpty else { throw VerifyFailure(failures: bad) }
             Console.line("all four files verified")
         }
     }
@@ -53,11 +51,19 @@ struct DataCommand: AsyncParsableCommand {
     }
 }
 
-/// The one-line error of `data verify` when a file falls short (each is listed above it).
+/// The one-line error of `data verify` when files fall short: each, with its problem.
 struct VerifyFailure: Error, CustomStringConvertible {
-    let files: [String]
+    let failures: [Verification]
     var description: String {
-        "\(files.count) of 4 MNIST files missing or wrong: \(files.joined(separator: ", ")) (run `digits data fetch`)"
+        let items = failures.map { result -> String in
+            switch result.outcome {
+            case .missing: return "\(result.path)[.gz]: not found"
+            case .invalid(let error): return error.description
+            case .checksumMismatch(let found): return "\(result.path): sha256 \(found.prefix(12))…, expected \(result.file.sha256.prefix(12))…"
+            case .ok: return result.path
+            }
+        }
+        return "\(failures.count) of 4 MNIST files missing or wrong: " + items.joined(separator: "; ") + " (run `digits data fetch`)"
     }
 }
 

@@ -18,6 +18,7 @@ public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
         let folder = directory(of: path)
         let name = String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
+        removeStaleTemporaries(in: folder, for: name)
         let temporary = folder + "/." + name + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if fd < 0 { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
@@ -40,6 +41,23 @@ public enum AtomicFile {
         if let failure {
             unlink(temporary)
             throw WriteError(path: path, reason: failure)
+        }
+    }
+
+    /// Removes the temporary files of writes to `name` whose process is gone (killed before it
+    /// could rename or remove them), so that interrupted writes leave nothing behind for long.
+    static func removeStaleTemporaries(in folder: String, for name: String) {
+        guard let dir = opendir(folder) else { return }
+        defer { closedir(dir) }
+        let prefix = "." + name + ".tmp-"
+        while let entry = readdir(dir) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard entryName.hasPrefix(prefix) else { continue }
+            let rest = entryName.dropFirst(prefix.count)
+            guard let pid = rest.split(separator: "-").first.flatMap({ Int32($0) }), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(folder + "/" + entryName) }
         }
     }
 
