@@ -102,3 +102,39 @@ final class MemorySource: ByteSource {
         return n
     }
 }
+
+/// Why a whole file could not be read.
+enum FileReadError: Error {
+    case missing
+    case unreadable(String)
+    case tooLarge(Int)
+}
+
+/// The whole of a regular file, read with `read(2)`, refusing files over `limit` bytes before
+/// reading them.
+func readWholeFile(_ path: String, limit: Int) -> Result<[UInt8], FileReadError> {
+    let file: FileSource
+    do {
+        file = try FileSource(path: path)
+    } catch {
+        if case .missing = error { return .failure(.missing) }
+        if case .unreadable(_, let reason) = error { return .failure(.unreadable(reason)) }
+        return .failure(.unreadable("\(error)"))
+    }
+    guard file.size <= limit else { return .failure(.tooLarge(file.size)) }
+    var bytes = [UInt8](repeating: 0, count: file.size)
+    let read: Result<Int, IDXError> = bytes.withUnsafeMutableBytes { buffer in
+        do { return .success(try file.readFully(into: buffer)) } catch let error as IDXError { return .failure(error) } catch {
+            return .failure(.unreadable(path: path, reason: "\(error)"))
+        }
+    }
+    switch read {
+    case .success(let n):
+        if n < bytes.count { bytes.removeLast(bytes.count - n) }
+        return .success(bytes)
+    case .failure(.unreadable(_, let reason)):
+        return .failure(.unreadable(reason))
+    case .failure(let error):
+        return .failure(.unreadable("\(error)"))
+    }
+}

@@ -60,22 +60,11 @@ public enum ImageInput {
             if data.count > sizeLimit { throw .tooLarge(path: "(stdin)", bytes: data.count, limit: sizeLimit) }
             return [UInt8](data)
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .unreadable(path: path, reason: "no such file")
+        switch readWholeFile(path, limit: sizeLimit) {
+        case .success(let bytes): return bytes
+        case .failure(.missing): throw .unreadable(path: path, reason: "no such file")
+        case .failure(.unreadable(let reason)): throw .unreadable(path: path, reason: reason)
+        case .failure(.tooLarge(let size)): throw .tooLarge(path: path, bytes: size, limit: sizeLimit)
         }
-        if isDirectory.boolValue { throw .unreadable(path: path, reason: "is a directory") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .unreadable(path: path, reason: "permission denied")
-        }
-        defer { try? handle.close() }
-        let data: Data
-        do {
-            data = try handle.read(upToCount: sizeLimit + 1) ?? Data()
-        } catch {
-            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
-        }
-        if data.count > sizeLimit { throw .tooLarge(path: path, bytes: data.count, limit: sizeLimit) }
-        return [UInt8](data)
     }
 }

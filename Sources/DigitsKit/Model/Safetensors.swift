@@ -58,22 +58,20 @@ public enum Safetensors {
 
     /// Reads and checks a model file.
     public static func load(_ path: String) throws(ModelError) -> Model {
-        let bytes: [UInt8]
-        do {
-            let url = URL(fileURLWithPath: path)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ModelError.unreadable(path: path, reason: "no such file")
-            }
-            if isDirectory.boolValue { throw ModelError.unreadable(path: path, reason: "is a directory") }
-            bytes = [UInt8](try Data(contentsOf: url))
-        } catch let error as ModelError {
-            throw error
-        } catch {
-            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+        switch readWholeFile(path, limit: fileLimit) {
+        case .success(let bytes):
+            return try decode(bytes, path: path)
+        case .failure(.missing):
+            throw .unreadable(path: path, reason: "no such file")
+        case .failure(.unreadable(let reason)):
+            throw .unreadable(path: path, reason: reason)
+        case .failure(.tooLarge(let size)):
+            throw .unreadable(path: path, reason: "\(size) bytes, over the \(fileLimit)-byte limit for a model")
         }
-        return try decode(bytes, path: path)
     }
+
+    /// Model files larger than this are refused before they are read.
+    public static let fileLimit = 1 << 30
 
     /// Parses a model from `bytes`, checking everything: header length and JSON, dtypes, shapes,
     /// offsets (in range, not overlapping, covering the data), finite values, and metadata.
