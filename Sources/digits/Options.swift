@@ -72,11 +72,15 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Targets: onehot (1 for the digit, 0 elsewhere) or book (0.99 and 0.01).")
     var targets = TargetEncoding.onehot
 
+    @Option(help: "Training images held out at the end of the training set to choose options on (0: train on all 60,000).")
+    var validation = 10_000
+
     @Option(help: "Threads for mini-batches, 1 or 2; the model is the same bit for bit either way (2 did not pay reliably on a 2-core machine: see make bench).")
     var threads = 1
 
     func validate() throws {
         guard (1...2).contains(threads) else { throw ValidationError("--threads must be 1 or 2, got \(threads)") }
+        guard (0...50_000).contains(validation) else { throw ValidationError("--validation must be 0…50000, got \(validation)") }
         guard (1...10_000).contains(hidden) else { throw ValidationError("--hidden must be 1…10000, got \(hidden)") }
         guard (1...10_000).contains(epochs) else { throw ValidationError("--epochs must be 1…10000, got \(epochs)") }
         guard learningRate.isFinite, learningRate > 0 else { throw ValidationError("--lr must be a positive number, got \(learningRate)") }
@@ -101,6 +105,7 @@ struct TrainingArguments: ParsableArguments {
         o.inputs = inputs
         o.targets = targets
         o.threads = threads
+        o.validation = validation
         return o
     }
 }

@@ -53,14 +53,20 @@ struct TrainCommand: ParsableCommand {
         try AtomicFile.checkWritable(output)
         if checkpointEvery != nil { try AtomicFile.checkWritable(checkpointPath) }
         let directory = data.directory
-        let train = try directory.load(.train)
+        let all = try directory.load(.train)
         let test = try directory.load(.test)
         let options = training.options
+        guard options.validation < all.count else {
+            throw ValidationError("--validation \(options.validation) leaves no training images (the set has \(all.count))")
+        }
+        let train = all.subset(0..<(all.count - options.validation))
+        let validation = options.validation > 0 ? all.subset((all.count - options.validation)..<all.count) : nil
         let resumed = try resume.map { path throws -> Checkpoint in try CheckpointFile.load(path, options: options) }
         let trainer = Trainer(options: options)
         let chatty = !json && !quiet
         if chatty {
             Console.line("training 784-\(options.hidden)-10 (\(options.rule.rawValue) rule, \(options.loss.rawValue), \(options.loss.outputLayer.rawValue) outputs) on \(train.count) images from \(directory.path)")
+            if let validation { Console.line("  validation: the last \(validation.count) training images, held out (--validation 0 trains on all)") }
             Console.line("  \(options.epochs) epochs, lr \(options.learningRate) (\(options.schedule.rawValue)), batch \(options.batchSize), l2 \(options.l2), inputs \(options.inputs.rawValue), targets \(options.targets.rawValue), seed \(options.seed)")
             if let resumed, let resume { Console.line("  resuming from \(resume) after epoch \(resumed.history.count)") }
         }
@@ -69,7 +75,7 @@ struct TrainCommand: ParsableCommand {
         let interrupt = Interrupt()
         let started = monotonicSeconds()
         let run = try trainer.train(
-            on: train, evaluateOn: test, resume: resumed,
+            on: train, validation: validation, evaluateOn: test, resume: resumed,
             progress: { done, total in
                 if showProgress { Console.progress("training", done: done, total: total) }
             },
@@ -99,7 +105,8 @@ struct TrainCommand: ParsableCommand {
         try Safetensors.save(model, to: output)
         if json {
             let epochs = run.history.map {
-                "{\"epoch\":\($0.epoch),\"loss\":\(fixed($0.loss, 6)),\"accuracy\":\(fixed($0.accuracy ?? 0, 6)),\"seconds\":\(fixed($0.seconds, 3))}"
+                "{\"epoch\":\($0.epoch),\"loss\":\(fixed($0.loss, 6)),\"accuracy\":\(fixed($0.accuracy ?? 0, 6))"
+                    + ($0.validationAccuracy.map { ",\"validation_accuracy\":\(fixed($0, 6))" } ?? "") + ",\"seconds\":\(fixed($0.seconds, 3))}"
             }.joined(separator: ",")
             Console.line("{\"model\":\(jsonQuoted(output)),\"seconds\":\(fixed(seconds, 3)),\"epochs\":[\(epochs)],\"evaluation\":\(evaluation.json())}")
         } else if quiet {
@@ -115,7 +122,8 @@ struct TrainCommand: ParsableCommand {
     static func line(_ r: EpochReport, of total: Int) -> String {
         let width = String(total).count
         let epoch = String(repeating: " ", count: width - String(r.epoch).count) + String(r.epoch)
-        return "epoch \(epoch)/\(total)  loss \(fixed(r.loss, 4))  test \(percent(r.accuracy ?? 0))  \(fixed(r.seconds, 2)) s  \(Int(r.imagesPerSecond)) img/s"
+        let validation = r.validationAccuracy.map { "  val \(percent($0))" } ?? ""
+        return "epoch \(epoch)/\(total)  loss \(fixed(r.loss, 4))\(validation)  test \(percent(r.accuracy ?? 0))  \(fixed(r.seconds, 2)) s  \(Int(r.imagesPerSecond)) img/s"
     }
 }
 

@@ -30,7 +30,7 @@ struct InterruptionTests {
     }
 
     static func train(_ data: String, output: String, epochs: Int, extra: [String] = []) -> [String] {
-        ["train", "--data", data, "--output", output, "--epochs", "\(epochs)", "--hidden", "16", "--quiet"] + extra
+        ["train", "--data", data, "--output", output, "--epochs", "\(epochs)", "--hidden", "16", "--validation", "0", "--quiet"] + extra
     }
 
     @Test func sigkillAtRandomMomentsNeverLeavesAPartialModel() throws {
@@ -79,6 +79,7 @@ struct InterruptionTests {
             var o = TrainingOptions()
             o.hidden = 16
             o.epochs = 10_000
+            o.validation = 0
             return o
         }()).history.count >= 1)
     }
@@ -132,10 +133,10 @@ struct InterruptionTests {
         let disk = try #require(Self.mountTiny("size=64k"))
         defer { Self.unmount(disk) }
         let output = disk + "/m.safetensors"
-        let small = try Binary.run(["train", "--data", data, "--output", output, "--epochs", "1", "--hidden", "2", "--quiet"])
+        let small = try Binary.run(["train", "--data", data, "--output", output, "--epochs", "1", "--hidden", "2", "--validation", "0", "--quiet"])
         #expect(small.status == 0, "\(small.stderr)")
         let before = FileManager.default.contents(atPath: output)
-        let big = try Binary.run(["train", "--data", data, "--output", output, "--epochs", "1", "--hidden", "30", "--quiet"])
+        let big = try Binary.run(["train", "--data", data, "--output", output, "--epochs", "1", "--hidden", "30", "--validation", "0", "--quiet"])
         #expect(big.status == 1)
         #expect(big.stderr.hasPrefix("Error: \(output): cannot write: "), "\(big.stderr)")
         #expect(big.stderr.split(separator: "\n").count == 1)
@@ -147,7 +148,7 @@ struct InterruptionTests {
     func aReadOnlyFolderFailsBeforeTraining() throws {
         let disk = try #require(Self.mountTiny("size=16k,ro"))
         defer { Self.unmount(disk) }
-        let result = try Binary.run(["train", "--data", Fixture.mnist(train: 50, test: 10), "--output", disk + "/m.safetensors"])
+        let result = try Binary.run(["train", "--data", Fixture.mnist(train: 50, test: 10), "--output", disk + "/m.safetensors", "--validation", "0"])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)  // nothing trained
         #expect(result.stderr.contains(disk + "/m.safetensors") && result.stderr.contains("not writable"), "\(result.stderr)")

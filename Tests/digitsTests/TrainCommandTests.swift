@@ -4,7 +4,7 @@ import Testing
 
 @Suite("digits train")
 struct TrainCommandTests {
-    static let quick = ["--hidden", "12", "--epochs", "3", "--lr", "0.5"]
+    static let quick = ["--hidden", "12", "--epochs", "3", "--lr", "0.5", "--validation", "0"]
 
     @Test func trainsReportsAndSavesTheModel() throws {
         let data = Fixture.mnist()
@@ -43,6 +43,18 @@ struct TrainCommandTests {
         let evaluation = object["evaluation"] as! [String: Any]
         #expect(evaluation["total"] as? Int == 100)
         #expect((evaluation["confusion"] as! [[Int]]).count == 10)
+    }
+
+    @Test func aValidationSplitIsHeldOutAndReported() throws {
+        let result = try Binary.run(["train", "--data", Fixture.mnist(), "--output", Fixture.folder() + "/m", "--hidden", "12",
+                                     "--epochs", "2", "--validation", "100"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("on 200 images"))
+        #expect(result.stdout.contains("validation: the last 100 training images"))
+        #expect(result.stdout.split(separator: "\n").filter { $0.hasPrefix("epoch") && $0.contains(" val ") && $0.contains(" test ") }.count == 2)
+        let tooMany = try Binary.run(["train", "--data", Fixture.mnist(), "--output", Fixture.folder() + "/m", "--validation", "300"])
+        #expect(tooMany.status == 64)
+        #expect(tooMany.stderr.contains("leaves no training images"))
     }
 
     @Test func quietPrintsOnlyTheAccuracyLine() throws {

@@ -45,13 +45,16 @@ public struct Model: Sendable, Equatable {
             "seed": String(options.seed),
             "input_scaling": options.inputs.rawValue,
             "target_encoding": options.targets.rawValue,
+            "validation": String(options.validation),
         ]
     }
 
     /// `[{"epoch":1,"loss":0.059123,"accuracy":0.959}, …]`.
     static func historyJSON(_ history: [EpochReport]) -> String {
         "[" + history.map { r in
-            "{\"epoch\":\(r.epoch),\"loss\":\(fixed(r.loss, 6))" + (r.accuracy.map { ",\"accuracy\":\(fixed($0, 4))" } ?? "") + "}"
+            "{\"epoch\":\(r.epoch),\"loss\":\(fixed(r.loss, 6))"
+                + (r.validationAccuracy.map { ",\"validation_accuracy\":\(fixed($0, 4))" } ?? "")
+                + (r.accuracy.map { ",\"accuracy\":\(fixed($0, 4))" } ?? "") + "}"
         }.joined(separator: ",") + "]"
     }
 
@@ -61,7 +64,8 @@ public struct Model: Sendable, Equatable {
               let entries = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
         return entries.compactMap { e in
             guard let epoch = (e["epoch"] as? NSNumber)?.intValue, let loss = (e["loss"] as? NSNumber)?.doubleValue else { return nil }
-            return EpochReport(epoch: epoch, loss: loss, accuracy: (e["accuracy"] as? NSNumber)?.doubleValue, seconds: 0, examples: 0)
+            return EpochReport(epoch: epoch, loss: loss, accuracy: (e["accuracy"] as? NSNumber)?.doubleValue,
+                               validationAccuracy: (e["validation_accuracy"] as? NSNumber)?.doubleValue, seconds: 0, examples: 0)
         }
     }
 }

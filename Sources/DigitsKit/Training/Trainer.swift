@@ -23,6 +23,8 @@ public struct TrainingOptions: Sendable, Equatable {
     /// runs and lost up to 2× in others, as the weights move between the cores' caches every
     /// batch and a spinning thread is at the mercy of the scheduler.
     public var threads = 1
+    /// Training images held out, from the end of the training set, to choose options on.
+    public var validation = 10_000
 
     public init() {}
 }
@@ -32,16 +34,19 @@ public struct EpochReport: Sendable {
     public let epoch: Int
     /// Mean training loss over the epoch's examples (measured before each one's update).
     public let loss: Double
-    /// Accuracy on the evaluation set after the epoch, when one was given.
+    /// Accuracy on the test set after the epoch, when one was given.
     public let accuracy: Double?
+    /// Accuracy on the validation split after the epoch, when there is one.
+    public let validationAccuracy: Double?
     public let seconds: Double
     public var imagesPerSecond: Double { seconds > 0 ? Double(examples) / seconds : 0 }
     public let examples: Int
 
-    public init(epoch: Int, loss: Double, accuracy: Double?, seconds: Double, examples: Int) {
+    public init(epoch: Int, loss: Double, accuracy: Double?, validationAccuracy: Double? = nil, seconds: Double, examples: Int) {
         self.epoch = epoch
         self.loss = loss
         self.accuracy = accuracy
+        self.validationAccuracy = validationAccuracy
         self.seconds = seconds
         self.examples = examples
     }
@@ -82,7 +87,7 @@ public struct Trainer: Sendable {
     ///   epoch's report and the state after it (to print, or to checkpoint — an error it
     ///   throws ends training); `shouldStop` is polled between steps and ends training at the
     ///   end of the current example or batch.
-    public func train(on train: Dataset, evaluateOn test: Dataset?, resume: Checkpoint? = nil,
+    public func train(on train: Dataset, validation: Dataset? = nil, evaluateOn test: Dataset?, resume: Checkpoint? = nil,
                       progress: (Int, Int) -> Void = { _, _ in },
                       epochEnd: (EpochReport, Checkpoint) throws -> Void = { _, _ in },
                       shouldStop: () -> Bool = { false }) rethrows -> TrainingRun {
@@ -113,8 +118,9 @@ public struct Trainer: Sendable {
             }
             packed.store(into: &network)
             let accuracy = test.map { Evaluation(network: network, inputs: options.inputs, data: $0).accuracy }
+            let validationAccuracy = validation.map { Evaluation(network: network, inputs: options.inputs, data: $0).accuracy }
             let report = EpochReport(epoch: epoch, loss: lossSum / Double(max(seen, 1)), accuracy: accuracy,
-                                     seconds: seconds, examples: seen)
+                                     validationAccuracy: validationAccuracy, seconds: seconds, examples: seen)
             history.append(report)
             try epochEnd(report, Checkpoint(network: network, history: history))
             epoch += 1
