@@ -54,8 +54,17 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .customLong("lr"), help: "Learning rate α.")
     var learningRate: Float = 0.4
 
-    @Option(help: "Learning-rate schedule: constant (doc 001), cosine or linear (from --lr down to 0 over the run).")
+    @Option(help: "Learning-rate schedule: constant (doc 001), cosine or linear (from --lr down to 0 over the run), or step (÷10 at half-way and at three quarters).")
     var schedule = Schedule.cosine
+
+    @Option(help: "Epochs of linear warm-up from 0 to --lr before the schedule.")
+    var warmup = 0
+
+    @Option(help: "Momentum μ: 0 is plain SGD; 0.9 is usual (every step then touches every weight).")
+    var momentum: Float = 0
+
+    @Flag(help: "Nesterov's momentum (looks ahead along the velocity) instead of classical.")
+    var nesterov = false
 
     @Option(help: "Examples per gradient step: 1 is per-example SGD (doc 001); K > 1 averages K gradients (doc 000 §6).")
     var batchSize = 1
@@ -85,6 +94,9 @@ struct TrainingArguments: ParsableArguments {
         guard (1...10_000).contains(epochs) else { throw ValidationError("--epochs must be 1…10000, got \(epochs)") }
         guard learningRate.isFinite, learningRate > 0 else { throw ValidationError("--lr must be a positive number, got \(learningRate)") }
         guard (1...60_000).contains(batchSize) else { throw ValidationError("--batch-size must be 1…60000, got \(batchSize)") }
+        guard (0..<epochs).contains(warmup) else { throw ValidationError("--warmup must be 0 or more and below --epochs, got \(warmup)") }
+        guard momentum.isFinite, momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be 0 ≤ μ < 1, got \(momentum)") }
+        if nesterov && momentum == 0 { throw ValidationError("--nesterov needs --momentum above 0") }
         guard l2.isFinite, l2 >= 0, l2 < 1 else { throw ValidationError("--l2 must be 0 ≤ λ < 1, got \(l2)") }
         if rule == .classic && loss == .crossEntropy {
             throw ValidationError("--rule classic is doc 001's rule for squared error; use --rule exact with --loss cross-entropy")
@@ -99,6 +111,9 @@ struct TrainingArguments: ParsableArguments {
         o.epochs = epochs
         o.learningRate = learningRate
         o.schedule = schedule
+        o.warmup = warmup
+        o.momentum = momentum
+        o.nesterov = nesterov
         o.batchSize = batchSize
         o.l2 = l2
         o.seed = seed

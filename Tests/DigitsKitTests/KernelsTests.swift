@@ -16,6 +16,8 @@ struct KernelsTests {
     /// parameters, then doc 000 §6's update; the learning rate moving linearly over the epoch.
     static func plainEpoch(_ start: Network, data: Dataset, order: [Int32], settings s: StepSettings) -> Network {
         var n = start
+        var velocity = Gradient(zeroFor: n)
+        let momentum = Momentum(mu: s.momentum, nesterov: s.nesterov)
         var position = 0
         let step = (s.learningRateEnd - s.learningRate) / Float(order.count)
         while position < order.count {
@@ -27,16 +29,26 @@ struct KernelsTests {
                 let x = data.image(i).map { s.inputTable[Int($0)] }
                 sum.add(n.backprop(x, target: s.targets.target(Int(data.labels[i])), loss: s.loss, rule: s.rule))
             }
-            n.update(with: sum, batchSize: end - position, learningRate: lr, l2: s.l2)
+            if s.momentum == 0 {
+                n.update(with: sum, batchSize: end - position, learningRate: lr, l2: s.l2)
+            } else {
+                // g = −α[(1/K)ΔW + λW] for weights, −α(1/K)Δb for biases, then Momentum.step.
+                let scale = lr / Float(end - position)
+                for i in n.W_ih.indices { momentum.step(&n.W_ih[i], velocity: &velocity.W_ih[i], plainStep: -scale * sum.W_ih[i] - lr * s.l2 * n.W_ih[i]) }
+                for i in n.W_ho.indices { momentum.step(&n.W_ho[i], velocity: &velocity.W_ho[i], plainStep: -scale * sum.W_ho[i] - lr * s.l2 * n.W_ho[i]) }
+                for j in n.b_h.indices { momentum.step(&n.b_h[j], velocity: &velocity.b_h[j], plainStep: -scale * sum.b_h[j]) }
+                for k in n.b_o.indices { momentum.step(&n.b_o[k], velocity: &velocity.b_o[k], plainStep: -scale * sum.b_o[k]) }
+            }
             position = end
         }
         return n
     }
 
     static func settings(rule: Rule = .exact, loss: Loss = .mse, batch: Int = 1, l2: Float = 0,
-                         lr: (Float, Float) = (0.3, 0.3), inputs: InputScaling = .unit, targets: TargetEncoding = .onehot) -> StepSettings {
-        StepSettings(learningRate: lr.0, learningRateEnd: lr.1, l2: l2, batchSize: batch, rule: rule, loss: loss,
-                     inputTable: inputs.table, targets: targets)
+                         lr: (Float, Float) = (0.3, 0.3), inputs: InputScaling = .unit, targets: TargetEncoding = .onehot,
+                         momentum: Float = 0, nesterov: Bool = false) -> StepSettings {
+        StepSettings(learningRate: lr.0, learningRateEnd: lr.1, momentum: momentum, nesterov: nesterov, l2: l2, batchSize: batch,
+                     rule: rule, loss: loss, inputTable: inputs.table, targets: targets)
     }
 
     static func maxDifference(_ a: Network, _ b: Network) -> Float {
@@ -52,6 +64,9 @@ struct KernelsTests {
         ("batch 5, exact, mse, l2", settings(batch: 5, l2: 0.02)),
         ("batch 7 with a partial last batch, classic", settings(rule: .classic, batch: 7)),
         ("batch 4, cross-entropy, scheduled lr", settings(loss: .crossEntropy, batch: 4, lr: (0.4, 0.0))),
+        ("per-example, momentum", settings(lr: (0.1, 0.1), momentum: 0.9)),
+        ("batch 6, Nesterov momentum, l2, cross-entropy", settings(loss: .crossEntropy, batch: 6, l2: 0.01, lr: (0.2, 0.05), momentum: 0.8, nesterov: true)),
+        ("batch 5, classic rule, momentum", settings(rule: .classic, batch: 5, momentum: 0.5)),
     ]
 
     @Test(arguments: 0..<cases.count)
@@ -67,6 +82,7 @@ struct KernelsTests {
         let inputs = SparseInputs(images: data.images, count: 30, pixels: 784, table: s.inputTable)
         let (loss, seen) = Kernels.trainEpoch(packed, inputs: inputs, labels: data.labels, order: order,
                                               settings: s, workspace: Workspace(for: packed), helper: Workspace(for: packed),
+                                              momentum: s.momentum > 0 ? MomentumState(for: packed) : nil,
                                               progress: { _ in }, shouldStop: { false })
         var fast = start
         packed.store(into: &fast)

@@ -53,10 +53,13 @@ struct TrainerTests {
         #expect(run.interruptedAfter == 10)
     }
 
-    @Test(arguments: [1, 4])
-    func resumingFromAnyEpochGivesTheUninterruptedResult(batch: Int) throws {
+    @Test(arguments: [(1, Float(0)), (4, 0), (4, 0.9)])
+    func resumingFromAnyEpochGivesTheUninterruptedResult(batch: Int, momentum: Float) throws {
         let data = KernelsTests.dataset(count: 60)
         var options = Self.options(batch: batch)
+        options.momentum = momentum
+        options.nesterov = momentum > 0
+        options.learningRate = momentum > 0 ? 0.05 : 0.4
         options.epochs = 5
         options.schedule = .cosine
         let trainer = Trainer(options: options)

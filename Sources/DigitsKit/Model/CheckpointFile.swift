@@ -26,7 +26,8 @@ public enum CheckpointFile {
     public static func save(_ checkpoint: Checkpoint, options: TrainingOptions, to path: String) throws(WriteError) {
         var metadata = Model.metadata(for: options, network: checkpoint.network, history: checkpoint.history, testAccuracy: nil)
         metadata["planned_epochs"] = String(options.epochs)
-        try Safetensors.save(Model(network: checkpoint.network, inputs: options.inputs, metadata: metadata), to: path)
+        try Safetensors.save(Model(network: checkpoint.network, inputs: options.inputs, metadata: metadata,
+                                   velocity: checkpoint.velocity), to: path)
     }
 
     /// Loads a checkpoint and checks that it was made with `options`.
@@ -44,6 +45,7 @@ public enum CheckpointFile {
         let history = model.history
         guard history.count == Int(model.metadata["epochs"] ?? "") else { throw .notACheckpoint(path: path) }
         if history.count >= options.epochs { throw .finished(path: path, epochs: options.epochs) }
-        return Checkpoint(network: model.network, history: history)
+        if options.momentum > 0 && model.velocity == nil { throw .notACheckpoint(path: path) }
+        return Checkpoint(network: model.network, history: history, velocity: model.velocity)
     }
 }

@@ -11,11 +11,14 @@ public struct Model: Sendable, Equatable {
     public var inputs: InputScaling
     /// Free-form facts about the model (options, accuracy); string to string, as safetensors keeps them.
     public var metadata: [String: String]
+    /// Momentum's velocity for every parameter: only checkpoints of runs with momentum carry it.
+    public var velocity: Network?
 
-    public init(network: Network, inputs: InputScaling, metadata: [String: String] = [:]) {
+    public init(network: Network, inputs: InputScaling, metadata: [String: String] = [:], velocity: Network? = nil) {
         self.network = network
         self.inputs = inputs
         self.metadata = metadata
+        self.velocity = velocity
     }
 
     /// The metadata of a trained model: architecture, every option that made it, the
@@ -40,6 +43,9 @@ public struct Model: Sendable, Equatable {
             "rule": options.rule.rawValue,
             "learning_rate": String(options.learningRate),
             "schedule": options.schedule.rawValue,
+            "warmup": String(options.warmup),
+            "momentum": String(options.momentum),
+            "nesterov": String(options.nesterov),
             "batch_size": String(options.batchSize),
             "l2": String(options.l2),
             "seed": String(options.seed),

@@ -10,17 +10,22 @@ public enum Safetensors {
     /// Headers larger than this are refused before they are parsed.
     public static let headerLimit = 1 << 20
 
-    private static let order = ["W_ih", "W_ho", "b_h", "b_o"]
+    private static let parameters = ["W_ih", "W_ho", "b_h", "b_o"]
+    /// The tensors a file may hold: the parameters, and in checkpoints their momentum velocity.
+    private static let order = parameters + parameters.map { "velocity." + $0 }
 
     /// The file's bytes. Keys are written in a fixed order, so equal models give equal files.
     public static func encode(_ model: Model) -> [UInt8] {
         let n = model.network
-        let tensors: [(String, [Int], [Float])] = [
-            ("W_ih", [n.inputCount, n.hiddenCount], n.W_ih),
-            ("W_ho", [n.hiddenCount, n.outputCount], n.W_ho),
-            ("b_h", [n.hiddenCount], n.b_h),
-            ("b_o", [n.outputCount], n.b_o),
-        ]
+        func tensors(of n: Network, prefix: String) -> [(String, [Int], [Float])] {
+            [
+                (prefix + "W_ih", [n.inputCount, n.hiddenCount], n.W_ih),
+                (prefix + "W_ho", [n.hiddenCount, n.outputCount], n.W_ho),
+                (prefix + "b_h", [n.hiddenCount], n.b_h),
+                (prefix + "b_o", [n.outputCount], n.b_o),
+            ]
+        }
+        let tensors = tensors(of: n, prefix: "") + (model.velocity.map { tensors(of: $0, prefix: "velocity.") } ?? [])
         var metadata = model.metadata
         metadata["format"] = Model.format
         metadata["format_version"] = Model.formatVersion
@@ -164,6 +169,17 @@ public enum Safetensors {
         if let bo = entries["b_o"], bo.shape != [10] {
             throw .wrongShape(path: path, name: "b_o", expected: "[10]", found: bo.shape)
         }
+        let expectedShapes = ["W_ih": [Dataset.pixelCount, hidden], "W_ho": [hidden, 10], "b_h": [hidden], "b_o": [10]]
+        for name in parameters {
+            if let v = entries["velocity." + name], v.shape != expectedShapes[name]! {
+                throw .wrongShape(path: path, name: "velocity." + name, expected: "\(expectedShapes[name]!)", found: v.shape)
+            }
+        }
+        let velocityNames = parameters.map { "velocity." + $0 }
+        let velocityCount = velocityNames.filter { entries[$0] != nil }.count
+        if velocityCount != 0 && velocityCount != 4 {
+            throw .missingTensor(path: path, name: velocityNames.first { entries[$0] == nil }!)
+        }
 
         func floats(_ entry: Entry) throws(ModelError) -> [Float] {
             var values = [Float](repeating: 0, count: (entry.end - entry.begin) / 4)
@@ -191,9 +207,16 @@ public enum Safetensors {
             b_h: try entries["b_h"].map { (e) throws(ModelError) in try floats(e) },
             b_o: try entries["b_o"].map { (e) throws(ModelError) in try floats(e) },
             outputLayer: outputLayer)
+        var velocity: Network?
+        if velocityCount == 4 {
+            velocity = Network(
+                inputCount: Dataset.pixelCount, hiddenCount: hidden, outputCount: 10,
+                W_ih: try floats(entries["velocity.W_ih"]!), W_ho: try floats(entries["velocity.W_ho"]!),
+                b_h: try floats(entries["velocity.b_h"]!), b_o: try floats(entries["velocity.b_o"]!), outputLayer: outputLayer)
+        }
         metadata.removeValue(forKey: "format")
         metadata.removeValue(forKey: "format_version")
-        return Model(network: network, inputs: inputs, metadata: metadata)
+        return Model(network: network, inputs: inputs, metadata: metadata, velocity: velocity)
     }
 
     private static func parse<T: RawRepresentable & CaseIterable>(_: T.Type, _ metadata: [String: String], _ key: String,

@@ -22,6 +22,9 @@ struct StepSettings {
     /// `learningRateEnd` at the last (a schedule, one segment per epoch).
     var learningRate: Float
     var learningRateEnd: Float
+    /// Momentum μ (0: none) and whether the step looks ahead (Nesterov).
+    var momentum: Float = 0
+    var nesterov = false
     var l2: Float
     var batchSize: Int
     var rule: Rule
@@ -127,6 +130,22 @@ final class SparseInputs {
         self.offsets = offsets
         self.indices = indices
         self.values = values
+    }
+}
+
+/// Momentum's state: the velocity of every parameter, and the buffer a batch's step is
+/// gathered in, both in the packed layout.
+final class MomentumState {
+    let velocity: PackedNetwork
+    let step: PackedNetwork
+
+    /// Zero velocity for `p`, or the one given (from a checkpoint, in the plain layout).
+    init(for p: PackedNetwork, velocity: Network? = nil) {
+        let zero = Network(inputCount: p.inputCount, hiddenCount: p.hiddenCount, outputCount: p.outputCount,
+                           W_ih: [Float](repeating: 0, count: p.inputCount * p.hiddenCount),
+                           W_ho: [Float](repeating: 0, count: p.hiddenCount * p.outputCount), outputLayer: p.outputLayer)
+        self.velocity = PackedNetwork(velocity ?? zero)
+        self.step = PackedNetwork(zero)
     }
 }
 
@@ -390,17 +409,13 @@ enum Kernels {
         return loss
     }
 
-    /// Phase 2 of a mini-batch step, for the hidden units in vectors `columns`: the decay, then
-    /// each example's rank-1 updates W_ih −= (α/K)·x·δ_hᵀ, W_ho −= (α/K)·h·δ_oᵀ and
-    /// b_h −= (α/K)·δ_h, in example order (doc 000 §6).
+    /// Phase 2 of a mini-batch step, for the hidden units in vectors `columns`: each example's
+    /// rank-1 updates W_ih −= (α/K)·x·δ_hᵀ, W_ho −= (α/K)·h·δ_oᵀ and b_h −= (α/K)·δ_h, in
+    /// example order (doc 000 §6), added into `p` — the weights themselves, or the step buffer
+    /// of momentum.
     private static func update(_ p: PackedNetwork, _ data: EpochData, positions: Range<Int>, columns: Range<Int>,
-                               decay factor: Float, useBias: Bool, _ batch: BatchBuffers) {
+                               useBias: Bool, _ batch: BatchBuffers) {
         let (w, O) = (p.width, p.outputCount)
-        if factor != 1 {
-            let f = Vector(repeating: factor)
-            for i in 0..<p.inputCount { for v in columns { p.W_ih[i * w + v] *= f } }
-            for k in 0..<O { for v in columns { p.W_hoT[k * w + v] *= f } }
-        }
         for position in positions {
             let slot = position - positions.lowerBound
             let n = Int(data.order[position])
@@ -417,7 +432,42 @@ enum Kernels {
                 let row = p.W_hoT + k * w
                 for v in columns { row[v] = row[v].addingProduct(d, h[v]) }
             }
-            if useBias { for v in columns { p.b_h[v] += delta_h[v] } }
+            if useBias {
+                for v in columns { p.b_h[v] += delta_h[v] }
+                for k in 0..<O { p.b_o[k] += batch.delta_o[slot * O + k] }
+            }
+        }
+    }
+
+    /// The momentum step, once the batch's step G (−α times the averaged gradient) is in
+    /// `m.step`: with weight decay G −= α·λ·W on the weights, then V ← μV + G and
+    /// W ← W + V (classical) or W ← W + μV + G (Nesterov's look-ahead, in the form of
+    /// Sutskever et al. 2013); G is cleared for the next batch.
+    private static func applyMomentum(_ p: PackedNetwork, _ m: MomentumState, mu: Float, nesterov: Bool, decay: Float) {
+        let mu = Vector(repeating: mu)
+        let minusDecay = Vector(repeating: -decay)
+        @inline(__always) func combine(_ P: UnsafeMutablePointer<Vector>, _ V: UnsafeMutablePointer<Vector>,
+                                       _ G: UnsafeMutablePointer<Vector>, count: Int, weights: Bool) {
+            for i in 0..<count {
+                var g = G[i]
+                if weights && decay != 0 { g = g.addingProduct(minusDecay, P[i]) }
+                let v = g.addingProduct(V[i], mu)
+                V[i] = v
+                P[i] += nesterov ? g.addingProduct(v, mu) : v
+                G[i] = Vector()
+            }
+        }
+        let (I, O, w) = (p.inputCount, p.outputCount, p.width)
+        combine(p.W_ih, m.velocity.W_ih, m.step.W_ih, count: I * w, weights: true)
+        combine(p.W_hoT, m.velocity.W_hoT, m.step.W_hoT, count: O * w, weights: true)
+        combine(p.b_h, m.velocity.b_h, m.step.b_h, count: w, weights: false)
+        let muScalar = mu[0]
+        for k in 0..<O {
+            let g = m.step.b_o[k]
+            let v = g.addingProduct(m.velocity.b_o[k], muScalar)
+            m.velocity.b_o[k] = v
+            p.b_o[k] += nesterov ? g.addingProduct(v, muScalar) : v
+            m.step.b_o[k] = 0
         }
     }
 
@@ -428,10 +478,12 @@ enum Kernels {
     /// stops early, at a batch boundary, when `shouldStop` says so.
     static func trainEpoch(_ p: PackedNetwork, inputs: SparseInputs, labels: [UInt8], order: [Int32],
                            settings s: StepSettings, workspace ws: Workspace, helper: Workspace, threads: Int = 2,
+                           momentum: MomentumState? = nil,
                            progress: (Int) -> Void, shouldStop: () -> Bool) -> (loss: Double, seen: Int) {
         let useBias = s.rule == .exact
         let K = max(1, s.batchSize)
-        let batch = BatchBuffers(size: K == 1 ? 0 : K, width: p.width, outputs: p.outputCount)
+        let perExample = K == 1 && momentum == nil
+        let batch = BatchBuffers(size: perExample ? 0 : K, width: p.width, outputs: p.outputCount)
         // The current batch, as the second thread reads it (written before each post).
         nonisolated(unsafe) var batchRange = 0..<0
         nonisolated(unsafe) var batchScale: Float = 0
@@ -447,7 +499,7 @@ enum Kernels {
             // A second thread takes the first half of each batch's examples. (Splitting the
             // update by columns as well was measured: it made cache lines of W_ih bounce
             // between the cores and ran 5× slower.)
-            let worker = K > 1 && threads > 1 ? BatchWorker { _, range in
+            let worker = !perExample && threads > 1 ? BatchWorker { _, range in
                 backward(p, data, positions: range, batchStart: batchRange.lowerBound, scale: batchScale, s, helper, batch)
             } : nil
             defer { worker?.stop() }
@@ -458,7 +510,7 @@ enum Kernels {
                 if shouldStop() { break }
                 let end = min(start + K, order.count)
                 let lr = s.learningRate + rateStep * Float(start)
-                if K == 1 {
+                if perExample {
                     let n = Int(data.order[start])
                     let first = data.offsets[n], m = data.offsets[n + 1] - first
                     let active = data.indices + first, values = data.values + first
@@ -489,9 +541,12 @@ enum Kernels {
                     let secondLoss = backward(p, data, positions: mid..<end, batchStart: start, scale: batchScale, s, ws, batch)
                     if let worker { firstLoss = worker.wait() }
                     lossSum += firstLoss + secondLoss
-                    update(p, data, positions: start..<end, columns: 0..<w, decay: 1 - lr * s.l2, useBias: useBias, batch)
-                    if useBias {
-                        for slot in 0..<(end - start) { for k in 0..<O { p.b_o[k] += batch.delta_o[slot * O + k] } }
+                    if let momentum {
+                        update(momentum.step, data, positions: start..<end, columns: 0..<w, useBias: useBias, batch)
+                        applyMomentum(p, momentum, mu: s.momentum, nesterov: s.nesterov, decay: lr * s.l2)
+                    } else {
+                        decay(p, rate: lr, l2: s.l2)
+                        update(p, data, positions: start..<end, columns: 0..<w, useBias: useBias, batch)
                     }
                 }
                 let before = seen

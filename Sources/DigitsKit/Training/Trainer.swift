@@ -13,6 +13,11 @@ public struct TrainingOptions: Sendable, Equatable {
     public var epochs = 10
     public var learningRate: Float = 0.4
     public var schedule = Schedule.cosine
+    /// Epochs of linear warm-up from 0 before the schedule.
+    public var warmup = 0
+    /// Momentum μ (0: plain SGD) and whether it is Nesterov's.
+    public var momentum: Float = 0
+    public var nesterov = false
     public var batchSize = 1
     public var l2: Float = 0
     public var seed: UInt64 = 1
@@ -68,13 +73,19 @@ public struct Trainer: Sendable {
                 outputLayer: options.loss.outputLayer, seed: options.seed)
     }
 
+    /// The learning rate over the run.
+    public var learningRate: LearningRate {
+        LearningRate(base: options.learningRate, schedule: options.schedule, warmup: options.warmup, epochs: max(1, options.epochs))
+    }
+
     /// The settings of epoch `epoch` (1-based): its learning rate runs from the schedule's value
     /// at the epoch's start to its value at the epoch's end.
     func settings(epoch: Int) -> StepSettings {
-        let total = Double(max(1, options.epochs))
+        let span = learningRate.span(ofEpoch: epoch)
         return StepSettings(
-            learningRate: options.schedule.rate(options.learningRate, progress: Double(epoch - 1) / total),
-            learningRateEnd: options.schedule.rate(options.learningRate, progress: Double(epoch) / total),
+            learningRate: span.start,
+            learningRateEnd: span.end,
+            momentum: options.momentum, nesterov: options.nesterov,
             l2: options.l2, batchSize: options.batchSize,
                      rule: options.rule, loss: options.loss, inputTable: options.inputs.table,
                      targets: options.targets)
@@ -102,6 +113,7 @@ public struct Trainer: Sendable {
         for _ in history { random.shuffle(&order) }
         let packed = PackedNetwork(network)
         let workspace = Workspace(for: packed), helper = Workspace(for: packed)
+        let momentum = options.momentum > 0 ? MomentumState(for: packed, velocity: resume?.velocity) : nil
         let inputs = SparseInputs(images: train.images, count: train.count, pixels: Dataset.pixelCount, table: options.inputs.table)
         let total = max(1, options.epochs)
         var epoch = history.count + 1
@@ -111,6 +123,7 @@ public struct Trainer: Sendable {
             let (lossSum, seen) = Kernels.trainEpoch(
                 packed, inputs: inputs, labels: train.labels, order: order,
                 settings: settings(epoch: epoch), workspace: workspace, helper: helper, threads: options.threads,
+                momentum: momentum,
                 progress: { progress($0, order.count) }, shouldStop: shouldStop)
             let seconds = monotonicSeconds() - start
             if seen < order.count {
@@ -122,7 +135,12 @@ public struct Trainer: Sendable {
             let report = EpochReport(epoch: epoch, loss: lossSum / Double(max(seen, 1)), accuracy: accuracy,
                                      validationAccuracy: validationAccuracy, seconds: seconds, examples: seen)
             history.append(report)
-            try epochEnd(report, Checkpoint(network: network, history: history))
+            var velocity: Network?
+            if let momentum {
+                velocity = network
+                momentum.velocity.store(into: &velocity!)
+            }
+            try epochEnd(report, Checkpoint(network: network, history: history, velocity: velocity))
             epoch += 1
         }
         return TrainingRun(network: network, history: history, interruptedAfter: nil)
@@ -142,10 +160,13 @@ public struct TrainingRun: Sendable {
 public struct Checkpoint: Sendable {
     public let network: Network
     public let history: [EpochReport]
+    /// Momentum's velocity of every parameter (same shapes as the network's), when it is used.
+    public let velocity: Network?
 
-    public init(network: Network, history: [EpochReport]) {
+    public init(network: Network, history: [EpochReport], velocity: Network? = nil) {
         self.network = network
         self.history = history
+        self.velocity = velocity
     }
 }
 
