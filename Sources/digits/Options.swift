@@ -34,6 +34,7 @@ struct ModelOptions: ParsableArguments {
 extension Rule: ExpressibleByArgument {}
 extension Loss: ExpressibleByArgument {}
 extension Schedule: ExpressibleByArgument {}
+extension Augmentation: ExpressibleByArgument {}
 extension InputScaling: ExpressibleByArgument {}
 extension TargetEncoding: ExpressibleByArgument {}
 
@@ -81,6 +82,9 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Targets: onehot (1 for the digit, 0 elsewhere) or book (0.99 and 0.01).")
     var targets = TargetEncoding.onehot
 
+    @Option(help: "Distort the training images anew every epoch: none, affine (rotation ±12°, scale ±10%, shear ±0.15, shift ±2 px) or elastic (affine plus Simard's elastic field, σ 4, α 34).")
+    var augment = Augmentation.none
+
     @Option(help: "Training images held out at the end of the training set to choose options on (0: train on all 60,000).")
     var validation = 10_000
 
@@ -121,6 +125,7 @@ struct TrainingArguments: ParsableArguments {
         o.targets = targets
         o.threads = threads
         o.validation = validation
+        o.augment = augment
         return o
     }
 }

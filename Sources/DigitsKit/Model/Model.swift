@@ -46,6 +46,7 @@ public struct Model: Sendable, Equatable {
             "warmup": String(options.warmup),
             "momentum": String(options.momentum),
             "nesterov": String(options.nesterov),
+            "augment": options.augment.rawValue,
             "batch_size": String(options.batchSize),
             "l2": String(options.l2),
             "seed": String(options.seed),

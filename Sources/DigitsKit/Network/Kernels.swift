@@ -106,7 +106,7 @@ final class PackedNetwork {
 
 /// The nonzero inputs of every image, found once per data set rather than once per epoch:
 /// image n's are entries offsets[n]..<offsets[n + 1] of `indices` (which input) and `values` (x_i).
-final class SparseInputs {
+final class SparseInputs: Sendable {
     let count: Int
     let offsets: [Int]
     let indices: [Int32]
@@ -241,6 +241,56 @@ func sigmoidInPlace(_ z: UnsafeMutablePointer<Float>, count: Int) {
 }
 
 enum Kernels {
+    /// Image `offset ..< offset + 784` of `out` becomes the same image of `images` under `t`:
+    /// out(p) = bilinear sample of the source at A·(p − c) + c + shift + field(p), with
+    /// c = (13.5, 13.5) the image centre and black outside (Augmenter's distortion).
+    static func resample(_ images: [UInt8], _ t: Distortion, fields: [Float], into out: inout [UInt8], at offset: Int) {
+        let side = 28, padded = 30
+        // The source as floats with a black border, so every bilinear neighbour is in bounds.
+        var source = [Float](repeating: 0, count: padded * padded)
+        images.withUnsafeBufferPointer { image in
+            for y in 0..<side {
+                for x in 0..<side { source[(y + 1) * padded + x + 1] = Float(image[offset + y * side + x]) }
+            }
+        }
+        let centre: Float = 13.5
+        let sign = (x: Float(t.negateX ? -1 : 1), y: Float(t.negateY ? -1 : 1))
+        let fieldBase = (t.field ?? 0) * 2 * side * side
+        let hasField = t.field != nil
+        source.withUnsafeBufferPointer { src in
+            fields.withUnsafeBufferPointer { bank in
+                out.withUnsafeMutableBufferPointer { destination in
+                    let dst = destination.baseAddress! + offset
+                    for y in 0..<side {
+                        let py = Float(y) - centre
+                        for x in 0..<side {
+                            let px = Float(x) - centre
+                            var sx = t.a * px + t.b * py + centre + t.shiftX
+                            var sy = t.c * px + t.d * py + centre + t.shiftY
+                            if hasField {
+                                let i = y * side + x
+                                let (fx, fy) = (bank[fieldBase + i], bank[fieldBase + side * side + i])
+                                sx += sign.x * (t.swapField ? fy : fx)
+                                sy += sign.y * (t.swapField ? fx : fy)
+                            }
+                            guard sx > -1, sx < Float(side), sy > -1, sy < Float(side) else {
+                                dst[y * side + x] = 0
+                                continue
+                            }
+                            let x0 = sx.rounded(.down), y0 = sy.rounded(.down)
+                            let fx = sx - x0, fy = sy - y0
+                            let i = (Int(y0) + 1) * padded + Int(x0) + 1
+                            let top = src[i] + fx * (src[i + 1] - src[i])
+                            let bottom = src[i + padded] + fx * (src[i + padded + 1] - src[i + padded])
+                            let v = top + fy * (bottom - top)
+                            dst[y * side + x] = UInt8(min(255, max(0, v.rounded())))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Collects the nonzero inputs of one raw image: x_i = table[p_i]. Returns their count.
     @inline(__always)
     private static func gather(_ pixels: UnsafePointer<UInt8>, count: Int, table: UnsafePointer<Float>,

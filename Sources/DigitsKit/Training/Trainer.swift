@@ -18,6 +18,8 @@ public struct TrainingOptions: Sendable, Equatable {
     /// Momentum μ (0: plain SGD) and whether it is Nesterov's.
     public var momentum: Float = 0
     public var nesterov = false
+    /// Distortions of the training images, new every epoch.
+    public var augment = Augmentation.none
     public var batchSize = 1
     public var l2: Float = 0
     public var seed: UInt64 = 1
@@ -114,12 +116,26 @@ public struct Trainer: Sendable {
         let packed = PackedNetwork(network)
         let workspace = Workspace(for: packed), helper = Workspace(for: packed)
         let momentum = options.momentum > 0 ? MomentumState(for: packed, velocity: resume?.velocity) : nil
-        let inputs = SparseInputs(images: train.images, count: train.count, pixels: Dataset.pixelCount, table: options.inputs.table)
+        let table = options.inputs.table
         let total = max(1, options.epochs)
         var epoch = history.count + 1
+        // Without augmentation the inputs are the same every epoch; with it, each epoch's
+        // distorted images are made on another thread while the epoch before trains.
+        let augmenter = options.augment == .none ? nil : Augmenter(kind: options.augment, seed: options.seed)
+        let fixed = augmenter == nil ? SparseInputs(images: train.images, count: train.count, pixels: Dataset.pixelCount, table: table) : nil
+        func prepare(_ epoch: Int) -> Prefetch<SparseInputs>? {
+            guard let augmenter, epoch <= total else { return nil }
+            return Prefetch {
+                SparseInputs(images: augmenter.distort(train.images, epoch: epoch), count: train.count, pixels: Dataset.pixelCount, table: table)
+            }
+        }
+        var next = prepare(epoch)
         while epoch <= total {
-            random.shuffle(&order)
+            // The epoch's time includes any wait for its distorted images.
             let start = monotonicSeconds()
+            let inputs = next?.wait() ?? fixed!
+            next = prepare(epoch + 1)
+            random.shuffle(&order)
             let (lossSum, seen) = Kernels.trainEpoch(
                 packed, inputs: inputs, labels: train.labels, order: order,
                 settings: settings(epoch: epoch), workspace: workspace, helper: helper, threads: options.threads,

@@ -1,0 +1,156 @@
+import Dispatch
+
+/// Which distortions training images get, new ones every epoch.
+public enum Augmentation: String, Sendable, CaseIterable {
+    /// The images as they are.
+    case none
+    /// A small random affine map: rotation, scale, shear and shift.
+    case affine
+    /// The affine map plus an elastic distortion (Simard et al., ICDAR 2003).
+    case elastic
+}
+
+/// A map from the pixels of a distorted image back to the original: the source point of output
+/// pixel p is A·(p − centre) + centre + shift, plus an elastic displacement field when there is
+/// one. Sampled bilinearly; outside the image is black.
+public struct Distortion: Sendable, Equatable {
+    /// The matrix A = [[a, b], [c, d]], acting on (x, y).
+    public var a: Float, b: Float, c: Float, d: Float
+    public var shiftX: Float, shiftY: Float
+    /// The displacement field (an index in the augmenter's bank), and how it is applied:
+    /// its x and y swapped, and either negated — eight variants of each field.
+    public var field: Int?
+    public var swapField = false
+    public var negateX = false
+    public var negateY = false
+
+    public static let identity = Distortion(a: 1, b: 0, c: 0, d: 1, shiftX: 0, shiftY: 0)
+
+    /// A pure shift: the ink moves by (dx, dy) pixels.
+    public static func shift(_ dx: Float, _ dy: Float) -> Distortion {
+        Distortion(a: 1, b: 0, c: 0, d: 1, shiftX: -dx, shiftY: -dy)
+    }
+}
+
+/// Random distortions of 28×28 training images, decided only by the seed, the epoch and the
+/// image's index, so a run is the same whichever thread draws them and whenever.
+public struct Augmenter: Sendable {
+    public let kind: Augmentation
+    public let seed: UInt64
+    /// Elastic displacement fields, each 784 x-offsets then 784 y-offsets, in pixels.
+    let fields: [Float]
+
+    public static let fieldCount = 256
+    /// Rotation up to ±12°, scale 0.9–1.1 per axis, shear up to ±0.15, shift up to ±2 pixels.
+    public static let maxRotation: Float = 12 * .pi / 180
+    public static let maxScale: Float = 0.1
+    public static let maxShear: Float = 0.15
+    public static let maxShift: Float = 2
+    /// Simard's elastic parameters: uniform noise smoothed by a Gaussian of σ, scaled by α.
+    public static let sigma: Float = 4
+    public static let alpha: Float = 34
+
+    public init(kind: Augmentation, seed: UInt64) {
+        self.kind = kind
+        self.seed = seed
+        fields = kind == .elastic ? Self.makeFields(seed: seed) : []
+    }
+
+    /// The distortion of image `index` in epoch `epoch`.
+    public func distortion(epoch: Int, index: Int) -> Distortion {
+        guard kind != .none else { return .identity }
+        var r = Random(seed: seed &+ 0xA076_1D64_78BD_642F &* UInt64(epoch + 1) &+ 0xE703_7ED1_A0B4_28DB &* UInt64(index + 1))
+        func uniform(_ limit: Float) -> Float { Float(r.uniform() * 2 - 1) * limit }
+        let angle = uniform(Self.maxRotation), shear = uniform(Self.maxShear)
+        let sx = 1 + uniform(Self.maxScale), sy = 1 + uniform(Self.maxScale)
+        let (cosine, sine) = (Float(cos(Double(angle))), Float(sin(Double(angle))))
+        // A = R(angle) · [[1, shear], [0, 1]] · diag(sx, sy)
+        var t = Distortion(a: cosine * sx, b: (cosine * shear - sine) * sy, c: sine * sx, d: (sine * shear + cosine) * sy,
+                           shiftX: uniform(Self.maxShift), shiftY: uniform(Self.maxShift))
+        if kind == .elastic {
+            t.field = r.below(Self.fieldCount)
+            t.swapField = r.below(2) == 1
+            t.negateX = r.below(2) == 1
+            t.negateY = r.below(2) == 1
+        }
+        return t
+    }
+
+    /// `image` (784 bytes) under `t`.
+    public func apply(_ t: Distortion, to image: some Collection<UInt8>) -> [UInt8] {
+        precondition(image.count == Dataset.pixelCount)
+        var out = [UInt8](repeating: 0, count: Dataset.pixelCount)
+        Kernels.resample(Array(image), t, fields: fields, into: &out, at: 0)
+        return out
+    }
+
+    /// Every image of `images` (count × 784 bytes) distorted for `epoch`.
+    public func distort(_ images: [UInt8], epoch: Int) -> [UInt8] {
+        let count = images.count / Dataset.pixelCount
+        var out = [UInt8](repeating: 0, count: images.count)
+        for n in 0..<count {
+            Kernels.resample(images, distortion(epoch: epoch, index: n), fields: fields, into: &out, at: n * Dataset.pixelCount)
+        }
+        return out
+    }
+
+    /// The bank of elastic fields: uniform noise in [−1, 1] per pixel and direction, smoothed
+    /// by a Gaussian of σ (separably, zero outside), scaled by α.
+    static func makeFields(seed: UInt64) -> [Float] {
+        var r = Random(seed: seed ^ 0x0E1A_571C_F1E1_D5ED)
+        let side = Dataset.cols
+        let radius = Int((3 * sigma).rounded(.up))
+        let kernel = (-radius...radius).map { Float(exp(-Double($0 * $0) / Double(2 * sigma * sigma))) }
+        let total = kernel.reduce(0, +)
+        let weights = kernel.map { $0 / total }
+        func smooth(_ field: [Float]) -> [Float] {
+            var rows = [Float](repeating: 0, count: field.count), out = rows
+            for y in 0..<side {
+                for x in 0..<side {
+                    var s: Float = 0
+                    for k in -radius...radius where x + k >= 0 && x + k < side { s += weights[k + radius] * field[y * side + x + k] }
+                    rows[y * side + x] = s
+                }
+            }
+            for y in 0..<side {
+                for x in 0..<side {
+                    var s: Float = 0
+                    for k in -radius...radius where y + k >= 0 && y + k < side { s += weights[k + radius] * rows[(y + k) * side + x] }
+                    out[y * side + x] = s * alpha
+                }
+            }
+            return out
+        }
+        var bank: [Float] = []
+        bank.reserveCapacity(fieldCount * 2 * side * side)
+        for _ in 0..<(fieldCount * 2) {
+            bank += smooth((0..<(side * side)).map { _ in Float(r.uniform() * 2 - 1) })
+        }
+        return bank
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Work started on another thread now and collected later: the next epoch's distorted images
+/// are made on the second core while the first trains.
+final class Prefetch<Value: Sendable>: @unchecked Sendable {
+    private var value: Value?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        DispatchQueue.global().async {
+            self.value = work()
+            self.done.signal()
+        }
+    }
+
+    /// Waits for the work to finish and returns what it made.
+    func wait() -> Value {
+        done.wait()
+        done.signal()
+        return value!
+    }
+}
