@@ -52,6 +52,20 @@ struct AugmentTests {
         }
     }
 
+    @Test(arguments: [Augmentation.affine, .elastic])
+    func theTrainingInputsAreTheDistortedImages(kind: Augmentation) {
+        // The sparse inputs made for training (visiting only the region the ink can reach) are
+        // exactly the nonzero pixels of the distorted images.
+        let data = KernelsTests.dataset(count: 30)
+        let augmenter = Augmenter(kind: kind, seed: 5)
+        let table = InputScaling.unit.table
+        let direct = augmenter.distortedInputs(data.images, epoch: 2, table: table, expected: 100)
+        let viaBytes = SparseInputs(images: augmenter.distort(data.images, epoch: 2), count: 30, pixels: 784, table: table)
+        #expect(direct.offsets == viaBytes.offsets)
+        #expect(direct.indices == viaBytes.indices)
+        #expect(direct.values == viaBytes.values)
+    }
+
     @Test func elasticFieldsAreSmoothAndOfSimardsSize() {
         let fields = Augmenter.makeFields(seed: 1)
         #expect(fields.count == Augmenter.fieldCount * 2 * 784)

@@ -106,13 +106,20 @@ final class PackedNetwork {
 
 /// The nonzero inputs of every image, found once per data set rather than once per epoch:
 /// image n's are entries offsets[n]..<offsets[n + 1] of `indices` (which input) and `values` (x_i).
-final class SparseInputs: Sendable {
-    let count: Int
-    let offsets: [Int]
-    let indices: [Int32]
-    let values: [Float]
+public final class SparseInputs: Sendable {
+    public let count: Int
+    public let offsets: [Int]
+    public let indices: [Int32]
+    public let values: [Float]
 
-    init(images: [UInt8], count: Int, pixels: Int, table: [Float]) {
+    init(count: Int, offsets: [Int], indices: [Int32], values: [Float]) {
+        self.count = count
+        self.offsets = offsets
+        self.indices = indices
+        self.values = values
+    }
+
+    public init(images: [UInt8], count: Int, pixels: Int, table: [Float]) {
         self.count = count
         var offsets = [0]
         var indices: [Int32] = [], values: [Float] = []
@@ -241,54 +248,173 @@ func sigmoidInPlace(_ z: UnsafeMutablePointer<Float>, count: Int) {
 }
 
 enum Kernels {
-    /// Image `offset ..< offset + 784` of `out` becomes the same image of `images` under `t`:
-    /// out(p) = bilinear sample of the source at A·(p − c) + c + shift + field(p), with
-    /// c = (13.5, 13.5) the image centre and black outside (Augmenter's distortion).
-    static func resample(_ images: [UInt8], _ t: Distortion, fields: [Float], into out: inout [UInt8], at offset: Int) {
-        let side = 28, padded = 30
-        // The source as floats with a black border, so every bilinear neighbour is in bounds.
-        var source = [Float](repeating: 0, count: padded * padded)
-        images.withUnsafeBufferPointer { image in
-            for y in 0..<side {
-                for x in 0..<side { source[(y + 1) * padded + x + 1] = Float(image[offset + y * side + x]) }
+    /// Image `n` of `images`, as floats with a black border of one pixel (30 × 30), so every
+    /// bilinear neighbour is in bounds (the border is written once, by the caller's zeroing).
+    @inline(__always)
+    private static func pad(_ images: UnsafePointer<UInt8>, _ n: Int, into source: UnsafeMutablePointer<Float>) {
+        let image = images + n * 784
+        for y in 0..<28 {
+            let row = source + (y + 1) * 30 + 1, pixels = image + y * 28
+            for x in 0..<28 { row[x] = Float(pixels[x]) }
+        }
+    }
+
+    /// The bounding box (x0, y0, x1, y1) of each image's ink, (28, 28, −1, −1) for a blank one.
+    static func inkBoxes(_ images: [UInt8], count: Int) -> [SIMD4<Int32>] {
+        images.withUnsafeBufferPointer { buffer in
+            (0..<count).map { n in
+                var (x0, y0, x1, y1): (Int32, Int32, Int32, Int32) = (28, 28, -1, -1)
+                let image = buffer.baseAddress! + n * 784
+                for y in 0..<28 {
+                    var any: UInt8 = 0
+                    for x in 0..<28 { any |= image[y * 28 + x] }
+                    if any == 0 { continue }
+                    y0 = min(y0, Int32(y)); y1 = Int32(y)
+                    for x in 0..<28 where image[y * 28 + x] != 0 {
+                        x0 = min(x0, Int32(x)); x1 = max(x1, Int32(x))
+                    }
+                }
+                return SIMD4(x0, y0, x1, y1)
             }
         }
+    }
+
+    /// Writes into `out` (784 bytes, zero on entry) the distorted image's pixels that may be
+    /// nonzero: out(p) = bilinear sample of `source` at A·(p − c) + c + shift + field(p),
+    /// c = (13.5, 13.5), black outside (Augmenter's distortion). Only the output region the
+    /// ink's box can reach is visited (the box, widened by the field's reach, mapped back
+    /// through A⁻¹); it is returned as (x0, y0, x1, y1), or nil when empty.
+    @inline(__always)
+    private static func sample(_ source: UnsafePointer<Float>, box: (Int, Int, Int, Int), _ t: Distortion,
+                               bank: UnsafePointer<Float>, reach: Float, into out: UnsafeMutablePointer<UInt8>) -> (Int, Int, Int, Int)? {
+        let (side, padded) = (28, 30)
         let centre: Float = 13.5
+        var (ox0, oy0, ox1, oy1) = (0, 0, side - 1, side - 1)
+        let determinant = t.a * t.d - t.b * t.c
+        if abs(determinant) > 1e-3 {
+            let (ia, ib, ic, id) = (t.d / determinant, -t.b / determinant, -t.c / determinant, t.a / determinant)
+            let margin = reach + 1
+            var (lx, ly, hx, hy) = (Float.infinity, Float.infinity, -Float.infinity, -Float.infinity)
+            for (sx, sy) in [(Float(box.0) - margin, Float(box.1) - margin), (Float(box.2) + margin, Float(box.1) - margin),
+                             (Float(box.0) - margin, Float(box.3) + margin), (Float(box.2) + margin, Float(box.3) + margin)] {
+                let (dx, dy) = (sx - centre - t.shiftX, sy - centre - t.shiftY)
+                let (px, py) = (ia * dx + ib * dy + centre, ic * dx + id * dy + centre)
+                lx = min(lx, px); hx = max(hx, px); ly = min(ly, py); hy = max(hy, py)
+            }
+            ox0 = max(0, Int(lx.rounded(.down)) - 1); oy0 = max(0, Int(ly.rounded(.down)) - 1)
+            ox1 = min(side - 1, Int(hx.rounded(.up)) + 1); oy1 = min(side - 1, Int(hy.rounded(.up)) + 1)
+        }
+        guard ox0 <= ox1, oy0 <= oy1 else { return nil }
         let sign = (x: Float(t.negateX ? -1 : 1), y: Float(t.negateY ? -1 : 1))
-        let fieldBase = (t.field ?? 0) * 2 * side * side
+        let fieldX = bank + (t.field ?? 0) * 2 * side * side
+        let fieldY = fieldX + side * side
         let hasField = t.field != nil
-        source.withUnsafeBufferPointer { src in
+        // Without a field, x and y steps of the source point are constant: A's columns.
+        for y in oy0...oy1 {
+            let py = Float(y) - centre
+            var sx = t.a * (Float(ox0) - centre) + t.b * py + centre + t.shiftX
+            var sy = t.c * (Float(ox0) - centre) + t.d * py + centre + t.shiftY
+            for x in ox0...ox1 {
+                var qx = sx, qy = sy
+                sx += t.a
+                sy += t.c
+                if hasField {
+                    let i = y * side + x
+                    let (fx, fy) = t.swapField ? (fieldY[i], fieldX[i]) : (fieldX[i], fieldY[i])
+                    qx += sign.x * fx
+                    qy += sign.y * fy
+                }
+                if !(qx > -1 && qx < 28 && qy > -1 && qy < 28) { continue }
+                let x0 = Int32(qx + 1) - 1, y0 = Int32(qy + 1) - 1  // floor, as qx, qy > −1
+                let fx = qx - Float(x0), fy = qy - Float(y0)
+                let i = Int(y0 + 1) * padded + Int(x0 + 1)
+                let top = source[i] + fx * (source[i + 1] - source[i])
+                let bottom = source[i + padded] + fx * (source[i + padded + 1] - source[i + padded])
+                // A convex combination of bytes: within 0…255, so +0.5 and truncation round it.
+                out[y * side + x] = UInt8(truncatingIfNeeded: min(Int32(top + fy * (bottom - top) + 0.5), 255))
+            }
+        }
+        return (ox0, oy0, ox1, oy1)
+    }
+
+    /// The largest displacement in a bank of elastic fields (0 for none).
+    static func reach(of fields: [Float]) -> Float {
+        fields.reduce(0) { max($0, abs($1)) }
+    }
+
+    /// Image `index` of `images` under `t`, written as bytes to image `index` of `out` (which
+    /// is zero there).
+    static func resample(_ images: [UInt8], index: Int, _ t: Distortion, fields: [Float], reach: Float, into out: inout [UInt8]) {
+        var source = [Float](repeating: 0, count: 30 * 30)
+        let b = inkBoxes(Array(images[(index * 784)..<((index + 1) * 784)]), count: 1)[0]
+        guard b.z >= 0 else { return }
+        let box = (Int(b.x), Int(b.y), Int(b.z), Int(b.w))
+        images.withUnsafeBufferPointer { image in
             fields.withUnsafeBufferPointer { bank in
-                out.withUnsafeMutableBufferPointer { destination in
-                    let dst = destination.baseAddress! + offset
-                    for y in 0..<side {
-                        let py = Float(y) - centre
-                        for x in 0..<side {
-                            let px = Float(x) - centre
-                            var sx = t.a * px + t.b * py + centre + t.shiftX
-                            var sy = t.c * px + t.d * py + centre + t.shiftY
-                            if hasField {
-                                let i = y * side + x
-                                let (fx, fy) = (bank[fieldBase + i], bank[fieldBase + side * side + i])
-                                sx += sign.x * (t.swapField ? fy : fx)
-                                sy += sign.y * (t.swapField ? fx : fy)
+                source.withUnsafeMutableBufferPointer { padded in
+                    pad(image.baseAddress!, index, into: padded.baseAddress!)
+                    out.withUnsafeMutableBufferPointer { destination in
+                        _ = sample(padded.baseAddress!, box: box, t, bank: bank.baseAddress ?? UnsafePointer(padded.baseAddress!), reach: reach,
+                                   into: destination.baseAddress! + index * 784)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The nonzero inputs of every image of `images` under its distortion, straight into the
+    /// sparse form the training kernels read (no intermediate image, no blank pixel visited).
+    static func distortSparse(_ images: [UInt8], count: Int, boxes: [SIMD4<Int32>], distortion: (Int) -> Distortion, fields: [Float],
+                              reach: Float, table: [Float], expected: Int) -> SparseInputs {
+        var offsets = [Int](repeating: 0, count: count + 1)
+        var indices: [Int32] = [], values: [Float] = []
+        indices.reserveCapacity(expected)
+        values.reserveCapacity(expected)
+        var source = [Float](repeating: 0, count: 30 * 30)
+        var slotIndex = [Int32](repeating: 0, count: 784), slotValue = [Float](repeating: 0, count: 784)
+        var scratch = [UInt8](repeating: 0, count: 784)
+        images.withUnsafeBufferPointer { image in
+            fields.withUnsafeBufferPointer { bank in
+                table.withUnsafeBufferPointer { scale in
+                    source.withUnsafeMutableBufferPointer { padded in
+                        slotIndex.withUnsafeMutableBufferPointer { si in
+                            slotValue.withUnsafeMutableBufferPointer { sv in
+                              scratch.withUnsafeMutableBufferPointer { pixels in
+                                let bankBase = bank.baseAddress ?? UnsafePointer(padded.baseAddress!)
+                                let out = pixels.baseAddress!
+                                for n in 0..<count {
+                                    var m = 0
+                                    let b = boxes[n]
+                                    if b.z >= 0 {
+                                        pad(image.baseAddress!, n, into: padded.baseAddress!)
+                                    }
+                                    if b.z >= 0, let region = sample(padded.baseAddress!, box: (Int(b.x), Int(b.y), Int(b.z), Int(b.w)),
+                                                                     distortion(n), bank: bankBase, reach: reach, into: out) {
+                                        // Collect the region's nonzero inputs (row by row: in order) and clear it.
+                                        for y in region.1...region.3 {
+                                            for x in region.0...region.2 {
+                                                let pixel = y * 28 + x
+                                                let xv = scale[Int(out[pixel])]
+                                                out[pixel] = 0
+                                                si[m] = Int32(pixel)
+                                                sv[m] = xv
+                                                m += xv != 0 ? 1 : 0
+                                            }
+                                        }
+                                    }
+                                    // Pixels were visited row by row, so the indices are in order.
+                                    indices.append(contentsOf: si.prefix(m))
+                                    values.append(contentsOf: sv.prefix(m))
+                                    offsets[n + 1] = indices.count
+                                }
+                              }
                             }
-                            guard sx > -1, sx < Float(side), sy > -1, sy < Float(side) else {
-                                dst[y * side + x] = 0
-                                continue
-                            }
-                            let x0 = sx.rounded(.down), y0 = sy.rounded(.down)
-                            let fx = sx - x0, fy = sy - y0
-                            let i = (Int(y0) + 1) * padded + Int(x0) + 1
-                            let top = src[i] + fx * (src[i + 1] - src[i])
-                            let bottom = src[i + padded] + fx * (src[i + padded + 1] - src[i + padded])
-                            let v = top + fy * (bottom - top)
-                            dst[y * side + x] = UInt8(min(255, max(0, v.rounded())))
                         }
                     }
                 }
             }
         }
+        return SparseInputs(count: count, offsets: offsets, indices: indices, values: values)
     }
 
     /// Collects the nonzero inputs of one raw image: x_i = table[p_i]. Returns their count.

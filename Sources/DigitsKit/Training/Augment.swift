@@ -39,6 +39,8 @@ public struct Augmenter: Sendable {
     public let seed: UInt64
     /// Elastic displacement fields, each 784 x-offsets then 784 y-offsets, in pixels.
     let fields: [Float]
+    /// The largest displacement of any field.
+    let reach: Float
 
     public static let fieldCount = 256
     /// Rotation up to ±12°, scale 0.9–1.1 per axis, shear up to ±0.15, shift up to ±2 pixels.
@@ -54,6 +56,7 @@ public struct Augmenter: Sendable {
         self.kind = kind
         self.seed = seed
         fields = kind == .elastic ? Self.makeFields(seed: seed) : []
+        reach = Kernels.reach(of: fields)
     }
 
     /// The distortion of image `index` in epoch `epoch`.
@@ -80,7 +83,7 @@ public struct Augmenter: Sendable {
     public func apply(_ t: Distortion, to image: some Collection<UInt8>) -> [UInt8] {
         precondition(image.count == Dataset.pixelCount)
         var out = [UInt8](repeating: 0, count: Dataset.pixelCount)
-        Kernels.resample(Array(image), t, fields: fields, into: &out, at: 0)
+        Kernels.resample(Array(image), index: 0, t, fields: fields, reach: reach, into: &out)
         return out
     }
 
@@ -89,9 +92,23 @@ public struct Augmenter: Sendable {
         let count = images.count / Dataset.pixelCount
         var out = [UInt8](repeating: 0, count: images.count)
         for n in 0..<count {
-            Kernels.resample(images, distortion(epoch: epoch, index: n), fields: fields, into: &out, at: n * Dataset.pixelCount)
+            Kernels.resample(images, index: n, distortion(epoch: epoch, index: n), fields: fields, reach: reach, into: &out)
         }
         return out
+    }
+
+    /// The same distorted images, as the training kernels read them: their nonzero inputs
+    /// (scaled by `table`), made without an intermediate copy.
+    public func distortedInputs(_ images: [UInt8], boxes: [SIMD4<Int32>]? = nil, epoch: Int, table: [Float], expected: Int) -> SparseInputs {
+        let count = images.count / Dataset.pixelCount
+        return Kernels.distortSparse(images, count: count, boxes: boxes ?? Self.inkBoxes(images),
+                                     distortion: { distortion(epoch: epoch, index: $0) },
+                                     fields: fields, reach: reach, table: table, expected: expected)
+    }
+
+    /// The bounding box of each image's ink (x0, y0, x1, y1), found once per data set.
+    public static func inkBoxes(_ images: [UInt8]) -> [SIMD4<Int32>] {
+        Kernels.inkBoxes(images, count: images.count / Dataset.pixelCount)
     }
 
     /// The bank of elastic fields: uniform noise in [−1, 1] per pixel and direction, smoothed

@@ -123,11 +123,11 @@ public struct Trainer: Sendable {
         // distorted images are made on another thread while the epoch before trains.
         let augmenter = options.augment == .none ? nil : Augmenter(kind: options.augment, seed: options.seed)
         let fixed = augmenter == nil ? SparseInputs(images: train.images, count: train.count, pixels: Dataset.pixelCount, table: table) : nil
+        let expected = train.count * 180
+        let boxes = augmenter == nil ? [] : Augmenter.inkBoxes(train.images)
         func prepare(_ epoch: Int) -> Prefetch<SparseInputs>? {
             guard let augmenter, epoch <= total else { return nil }
-            return Prefetch {
-                SparseInputs(images: augmenter.distort(train.images, epoch: epoch), count: train.count, pixels: Dataset.pixelCount, table: table)
-            }
+            return Prefetch { augmenter.distortedInputs(train.images, boxes: boxes, epoch: epoch, table: table, expected: expected) }
         }
         var next = prepare(epoch)
         while epoch <= total {
