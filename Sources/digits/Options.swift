@@ -50,7 +50,7 @@ struct TrainingArguments: ParsableArguments {
     var loss = Loss.mse
 
     @Option(help: "Passes over the training set.")
-    var epochs = 10
+    var epochs = 30
 
     @Option(name: .customLong("lr"), help: "Learning rate α.")
     var learningRate: Float = 0.4
@@ -83,7 +83,7 @@ struct TrainingArguments: ParsableArguments {
     var targets = TargetEncoding.onehot
 
     @Option(help: "Distort the training images anew every epoch: none, affine (rotation ±12°, scale ±10%, shear ±0.15, shift ±2 px) or elastic (affine plus Simard's elastic field, σ 4, α 34).")
-    var augment = Augmentation.none
+    var augment = Augmentation.affine
 
     @Option(help: "Training images held out at the end of the training set to choose options on (0: train on all 60,000).")
     var validation = 10_000

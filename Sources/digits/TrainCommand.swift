@@ -8,8 +8,10 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train the 784-H-10 network on MNIST, report its accuracy and save the model.",
         discussion: """
             Defaults: 784-100-10, exact gradient, squared error with sigmoid outputs, per-example \
-            SGD (batch 1) for 10 epochs, lr 0.4 on a cosine schedule down to 0, inputs x = p/255 \
-            (blank pixels are exactly 0 and cost nothing), one-hot targets 0/1, seed 1.
+            SGD (batch 1) for 30 epochs, lr 0.4 on a cosine schedule down to 0, training images \
+            distorted by a new random affine map each epoch, inputs x = p/255 (blank pixels are \
+            exactly 0 and cost nothing), one-hot targets 0/1, seed 1, the last 10,000 training \
+            images held out for validation (--validation 0 for the final fit, as make train does).
             """
     )
 
@@ -67,7 +69,12 @@ struct TrainCommand: ParsableCommand {
         if chatty {
             Console.line("training 784-\(options.hidden)-10 (\(options.rule.rawValue) rule, \(options.loss.rawValue), \(options.loss.outputLayer.rawValue) outputs) on \(train.count) images from \(directory.path)")
             if let validation { Console.line("  validation: the last \(validation.count) training images, held out (--validation 0 trains on all)") }
-            Console.line("  \(options.epochs) epochs, lr \(options.learningRate) (\(options.schedule.rawValue)), batch \(options.batchSize), l2 \(options.l2), inputs \(options.inputs.rawValue), targets \(options.targets.rawValue), seed \(options.seed)")
+            var details = "  \(options.epochs) epochs, lr \(options.learningRate) (\(options.schedule.rawValue)"
+            if options.warmup > 0 { details += ", \(options.warmup) warm-up" }
+            details += "), batch \(options.batchSize)"
+            if options.momentum > 0 { details += ", \(options.nesterov ? "Nesterov " : "")momentum \(options.momentum)" }
+            details += ", l2 \(options.l2), augment \(options.augment.rawValue), inputs \(options.inputs.rawValue), targets \(options.targets.rawValue), seed \(options.seed)"
+            Console.line(details)
             if let resumed, let resume { Console.line("  resuming from \(resume) after epoch \(resumed.history.count)") }
         }
         let showProgress = chatty && Console.isInteractive

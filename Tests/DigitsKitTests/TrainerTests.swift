@@ -9,6 +9,7 @@ struct TrainerTests {
         o.epochs = 3
         o.seed = seed
         o.batchSize = batch
+        o.augment = .none
         return o
     }
 
@@ -60,6 +61,7 @@ struct TrainerTests {
         options.momentum = momentum
         options.nesterov = momentum > 0
         options.learningRate = momentum > 0 ? 0.05 : 0.4
+        options.augment = batch == 1 ? .affine : .elastic  // resumed distortions must match too
         options.epochs = 5
         options.schedule = .cosine
         let trainer = Trainer(options: options)

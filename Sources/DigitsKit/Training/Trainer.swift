@@ -10,7 +10,7 @@ public struct TrainingOptions: Sendable, Equatable {
     public var hidden = 100
     public var rule = Rule.exact
     public var loss = Loss.mse
-    public var epochs = 10
+    public var epochs = 30
     public var learningRate: Float = 0.4
     public var schedule = Schedule.cosine
     /// Epochs of linear warm-up from 0 before the schedule.
@@ -19,7 +19,7 @@ public struct TrainingOptions: Sendable, Equatable {
     public var momentum: Float = 0
     public var nesterov = false
     /// Distortions of the training images, new every epoch.
-    public var augment = Augmentation.none
+    public var augment = Augmentation.affine
     public var batchSize = 1
     public var l2: Float = 0
     public var seed: UInt64 = 1
