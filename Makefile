@@ -41,7 +41,7 @@ train: build
 	@$(RELEASE)/digits data verify --data "$(MNIST_DIR)" >/dev/null 2>&1 || $(RELEASE)/digits data fetch --data "$(MNIST_DIR)"
 	$(RELEASE)/digits train --data "$(MNIST_DIR)" --validation 0 --output $(MODEL)
 
-BEST_OPTIONS := --loss cross-entropy --lr 0.05 --augment affine --epochs 300
+BEST_OPTIONS := --loss cross-entropy --lr 0.015 --augment affine --epochs 300
 
 ## train-best: the best 784-100-10 configuration found on the validation split, fit on all 60,000
 train-best: build
