@@ -99,11 +99,13 @@ public struct Augmenter: Sendable {
 
     /// The same distorted images, as the training kernels read them: their nonzero inputs
     /// (scaled by `table`), made without an intermediate copy.
-    public func distortedInputs(_ images: [UInt8], boxes: [SIMD4<Int32>]? = nil, epoch: Int, table: [Float], expected: Int) -> SparseInputs {
+    /// `reusing`: a set no longer read by anyone, whose storage is refilled.
+    public func distortedInputs(_ images: [UInt8], boxes: [SIMD4<Int32>]? = nil, epoch: Int, table: [Float], expected: Int,
+                                reusing old: SparseInputs? = nil) -> SparseInputs {
         let count = images.count / Dataset.pixelCount
         return Kernels.distortSparse(images, count: count, boxes: boxes ?? Self.inkBoxes(images),
                                      distortion: { distortion(epoch: epoch, index: $0) },
-                                     fields: fields, reach: reach, table: table, expected: expected)
+                                     fields: fields, reach: reach, table: table, expected: expected, reusing: old)
     }
 
     /// The bounding box of each image's ink (x0, y0, x1, y1), found once per data set.

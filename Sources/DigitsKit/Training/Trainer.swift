@@ -125,16 +125,19 @@ public struct Trainer: Sendable {
         let fixed = augmenter == nil ? SparseInputs(images: train.images, count: train.count, pixels: Dataset.pixelCount, table: table) : nil
         let expected = train.count * 180
         let boxes = augmenter == nil ? [] : Augmenter.inkBoxes(train.images)
-        func prepare(_ epoch: Int) -> Prefetch<SparseInputs>? {
+        // Two sets take turns: the one the last epoch read is refilled for the next.
+        func prepare(_ epoch: Int, reusing old: SparseInputs?) -> Prefetch<SparseInputs>? {
             guard let augmenter, epoch <= total else { return nil }
-            return Prefetch { augmenter.distortedInputs(train.images, boxes: boxes, epoch: epoch, table: table, expected: expected) }
+            return Prefetch { augmenter.distortedInputs(train.images, boxes: boxes, epoch: epoch, table: table, expected: expected, reusing: old) }
         }
-        var next = prepare(epoch)
+        var next = prepare(epoch, reusing: nil)
+        var finished: SparseInputs?
         while epoch <= total {
             // The epoch's time includes any wait for its distorted images.
             let start = monotonicSeconds()
             let inputs = next?.wait() ?? fixed!
-            next = prepare(epoch + 1)
+            next = prepare(epoch + 1, reusing: finished)
+            if augmenter != nil { finished = inputs }
             random.shuffle(&order)
             let (lossSum, seen) = Kernels.trainEpoch(
                 packed, inputs: inputs, labels: train.labels, order: order,
