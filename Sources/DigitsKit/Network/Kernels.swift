@@ -171,6 +171,30 @@ final class MomentumState {
     }
 }
 
+/// Where the augmentation sampler puts a pixel: into an image, or straight into the list of
+/// nonzero inputs (visited row by row, so in order).
+protocol PixelSink {
+    mutating func put(_ pixel: Int, _ value: UInt8)
+}
+
+struct ByteSink: PixelSink {
+    let pixels: UnsafeMutablePointer<UInt8>
+    @inline(__always) mutating func put(_ pixel: Int, _ value: UInt8) { pixels[pixel] = value }
+}
+
+struct SparseSink: PixelSink {
+    let table: UnsafePointer<Float>
+    let indices: UnsafeMutablePointer<Int32>
+    let values: UnsafeMutablePointer<Float>
+    var count = 0
+    @inline(__always) mutating func put(_ pixel: Int, _ value: UInt8) {
+        let x = table[Int(value)]
+        indices[count] = Int32(pixel)
+        values[count] = x
+        count += x != 0 ? 1 : 0
+    }
+}
+
 /// Raw views of one epoch's inputs, so that a second thread can read them too.
 struct EpochData: @unchecked Sendable {
     let indices: UnsafePointer<Int32>
@@ -300,8 +324,8 @@ enum Kernels {
     /// ink's box can reach is visited (the box, widened by the field's reach, mapped back
     /// through A⁻¹); it is returned as (x0, y0, x1, y1), or nil when empty.
     @inline(__always)
-    private static func sample(_ source: UnsafePointer<Float>, box: (Int, Int, Int, Int), _ t: Distortion,
-                               bank: UnsafePointer<Float>, reach: Float, into out: UnsafeMutablePointer<UInt8>) -> (Int, Int, Int, Int)? {
+    private static func sample<Sink: PixelSink>(_ source: UnsafePointer<Float>, box: (Int, Int, Int, Int), _ t: Distortion,
+                                                bank: UnsafePointer<Float>, reach: Float, into out: inout Sink) -> (Int, Int, Int, Int)? {
         let (side, padded) = (28, 30)
         let centre: Float = 13.5
         var (ox0, oy0, ox1, oy1) = (0, 0, side - 1, side - 1)
@@ -346,7 +370,7 @@ enum Kernels {
                 let top = source[i] + fx * (source[i + 1] - source[i])
                 let bottom = source[i + padded] + fx * (source[i + padded + 1] - source[i + padded])
                 // A convex combination of bytes: within 0…255, so +0.5 and truncation round it.
-                out[y * side + x] = UInt8(truncatingIfNeeded: min(Int32(top + fy * (bottom - top) + 0.5), 255))
+                out.put(y * side + x, UInt8(truncatingIfNeeded: min(Int32(top + fy * (bottom - top) + 0.5), 255)))
             }
         }
         return (ox0, oy0, ox1, oy1)
@@ -369,8 +393,9 @@ enum Kernels {
                 source.withUnsafeMutableBufferPointer { padded in
                     pad(image.baseAddress!, index, into: padded.baseAddress!)
                     out.withUnsafeMutableBufferPointer { destination in
+                        var sink = ByteSink(pixels: destination.baseAddress! + index * 784)
                         _ = sample(padded.baseAddress!, box: box, t, bank: bank.baseAddress ?? UnsafePointer(padded.baseAddress!), reach: reach,
-                                   into: destination.baseAddress! + index * 784)
+                                   into: &sink)
                     }
                 }
             }
@@ -393,42 +418,26 @@ enum Kernels {
         values.reserveCapacity(expected)
         var source = [Float](repeating: 0, count: 30 * 30)
         var slotIndex = [Int32](repeating: 0, count: 784), slotValue = [Float](repeating: 0, count: 784)
-        var scratch = [UInt8](repeating: 0, count: 784)
         images.withUnsafeBufferPointer { image in
             fields.withUnsafeBufferPointer { bank in
                 table.withUnsafeBufferPointer { scale in
                     source.withUnsafeMutableBufferPointer { padded in
                         slotIndex.withUnsafeMutableBufferPointer { si in
                             slotValue.withUnsafeMutableBufferPointer { sv in
-                              scratch.withUnsafeMutableBufferPointer { pixels in
                                 let bankBase = bank.baseAddress ?? UnsafePointer(padded.baseAddress!)
-                                let out = pixels.baseAddress!
                                 for n in 0..<count {
-                                    var m = 0
                                     let b = boxes[n]
+                                    var sink = SparseSink(table: scale.baseAddress!, indices: si.baseAddress!, values: sv.baseAddress!)
                                     if b.z >= 0 {
                                         pad(image.baseAddress!, n, into: padded.baseAddress!)
-                                    }
-                                    if b.z >= 0, let region = sample(padded.baseAddress!, box: (Int(b.x), Int(b.y), Int(b.z), Int(b.w)),
-                                                                     distortion(n), bank: bankBase, reach: reach, into: out) {
-                                        // Collect the region's nonzero inputs (row by row: in order) and clear it.
-                                        for y in region.1...region.3 {
-                                            for x in region.0...region.2 {
-                                                let pixel = y * 28 + x
-                                                let xv = scale[Int(out[pixel])]
-                                                out[pixel] = 0
-                                                si[m] = Int32(pixel)
-                                                sv[m] = xv
-                                                m += xv != 0 ? 1 : 0
-                                            }
-                                        }
+                                        _ = sample(padded.baseAddress!, box: (Int(b.x), Int(b.y), Int(b.z), Int(b.w)),
+                                                   distortion(n), bank: bankBase, reach: reach, into: &sink)
                                     }
                                     // Pixels were visited row by row, so the indices are in order.
-                                    indices.append(contentsOf: si.prefix(m))
-                                    values.append(contentsOf: sv.prefix(m))
+                                    indices.append(contentsOf: UnsafeBufferPointer(start: si.baseAddress!, count: sink.count))
+                                    values.append(contentsOf: UnsafeBufferPointer(start: sv.baseAddress!, count: sink.count))
                                     offsets[n + 1] = indices.count
                                 }
-                              }
                             }
                         }
                     }
