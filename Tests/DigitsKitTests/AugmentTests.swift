@@ -59,11 +59,28 @@ struct AugmentTests {
         let data = KernelsTests.dataset(count: 30)
         let augmenter = Augmenter(kind: kind, seed: 5)
         let table = InputScaling.unit.table
-        let direct = augmenter.distortedInputs(data.images, epoch: 2, table: table, expected: 100)
+        let direct = augmenter.distortedInputs(data.images, epoch: 2, table: table)
         let viaBytes = SparseInputs(images: augmenter.distort(data.images, epoch: 2), count: 30, pixels: 784, table: table)
         #expect(direct.offsets == viaBytes.offsets)
         #expect(direct.indices == viaBytes.indices)
         #expect(direct.values == viaBytes.values)
+    }
+
+    @Test func sharingTheChunksBetweenTwoThreadsGivesTheSameInputs() {
+        let data = KernelsTests.dataset(count: 4 * EpochPreparation.chunkSize + 17)
+        let augmenter = Augmenter(kind: .elastic, seed: 3)
+        let table = InputScaling.unit.table
+        let alone = augmenter.distortedInputs(data.images, epoch: 1, table: table)
+        var reused: SparseInputs?
+        for _ in 0..<4 {
+            // The background starts from the front; finish() at once takes chunks from the back.
+            let shared = EpochPreparation(augmenter, images: data.images, boxes: Augmenter.inkBoxes(data.images), epoch: 1,
+                                          table: table, reusing: reused).finish()
+            #expect(shared.offsets == alone.offsets)
+            #expect(shared.indices == alone.indices)
+            #expect(shared.values == alone.values)
+            reused = shared
+        }
     }
 
     @Test func elasticFieldsAreSmoothAndOfSimardsSize() {

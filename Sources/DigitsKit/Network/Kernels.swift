@@ -402,20 +402,12 @@ enum Kernels {
         }
     }
 
-    /// The nonzero inputs of every image of `images` under its distortion, straight into the
-    /// sparse form the training kernels read (no intermediate image, no blank pixel visited).
-    static func distortSparse(_ images: [UInt8], count: Int, boxes: [SIMD4<Int32>], distortion: (Int) -> Distortion, fields: [Float],
-                              reach: Float, table: [Float], expected: Int, reusing old: SparseInputs? = nil) -> SparseInputs {
-        // The storage of a set no longer in use is refilled: fresh arrays of this size would
-        // cost a page fault every 4 KiB, a third of the time here.
-        var offsets: [Int] = [], indices: [Int32] = [], values: [Float] = []
-        if let old { (offsets, indices, values) = old.takeStorage() }
-        offsets.removeAll(keepingCapacity: true)
-        indices.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
-        offsets.append(contentsOf: repeatElement(0, count: count + 1))
-        indices.reserveCapacity(expected)
-        values.reserveCapacity(expected)
+    /// The nonzero inputs of images `range` of `images` under their distortions, appended
+    /// straight to `indices` and `values` (no intermediate image, no blank pixel visited), with
+    /// each image's end position appended to `ends`.
+    static func distortSparse(_ images: [UInt8], range: Range<Int>, boxes: [SIMD4<Int32>], distortion: (Int) -> Distortion,
+                              fields: [Float], reach: Float, table: [Float],
+                              indices: inout [Int32], values: inout [Float], ends: inout [Int]) {
         var source = [Float](repeating: 0, count: 30 * 30)
         var slotIndex = [Int32](repeating: 0, count: 784), slotValue = [Float](repeating: 0, count: 784)
         images.withUnsafeBufferPointer { image in
@@ -425,7 +417,7 @@ enum Kernels {
                         slotIndex.withUnsafeMutableBufferPointer { si in
                             slotValue.withUnsafeMutableBufferPointer { sv in
                                 let bankBase = bank.baseAddress ?? UnsafePointer(padded.baseAddress!)
-                                for n in 0..<count {
+                                for n in range {
                                     let b = boxes[n]
                                     var sink = SparseSink(table: scale.baseAddress!, indices: si.baseAddress!, values: sv.baseAddress!)
                                     if b.z >= 0 {
@@ -436,7 +428,7 @@ enum Kernels {
                                     // Pixels were visited row by row, so the indices are in order.
                                     indices.append(contentsOf: UnsafeBufferPointer(start: si.baseAddress!, count: sink.count))
                                     values.append(contentsOf: UnsafeBufferPointer(start: sv.baseAddress!, count: sink.count))
-                                    offsets[n + 1] = indices.count
+                                    ends.append(indices.count)
                                 }
                             }
                         }
@@ -444,11 +436,6 @@ enum Kernels {
                 }
             }
         }
-        if let old {
-            old.refill(count: count, offsets: offsets, indices: indices, values: values)
-            return old
-        }
-        return SparseInputs(count: count, offsets: offsets, indices: indices, values: values)
     }
 
     /// Collects the nonzero inputs of one raw image: x_i = table[p_i]. Returns their count.

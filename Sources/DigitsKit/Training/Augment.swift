@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Which distortions training images get, new ones every epoch.
 public enum Augmentation: String, Sendable, CaseIterable {
@@ -99,13 +100,12 @@ public struct Augmenter: Sendable {
 
     /// The same distorted images, as the training kernels read them: their nonzero inputs
     /// (scaled by `table`), made without an intermediate copy.
-    /// `reusing`: a set no longer read by anyone, whose storage is refilled.
-    public func distortedInputs(_ images: [UInt8], boxes: [SIMD4<Int32>]? = nil, epoch: Int, table: [Float], expected: Int,
-                                reusing old: SparseInputs? = nil) -> SparseInputs {
-        let count = images.count / Dataset.pixelCount
-        return Kernels.distortSparse(images, count: count, boxes: boxes ?? Self.inkBoxes(images),
-                                     distortion: { distortion(epoch: epoch, index: $0) },
-                                     fields: fields, reach: reach, table: table, expected: expected, reusing: old)
+    /// The same distorted images, as the training kernels read them: their nonzero inputs
+    /// (scaled by `table`), made without an intermediate copy, all on this thread.
+    public func distortedInputs(_ images: [UInt8], boxes: [SIMD4<Int32>]? = nil, epoch: Int, table: [Float]) -> SparseInputs {
+        let preparation = EpochPreparation(self, images: images, boxes: boxes ?? Self.inkBoxes(images), epoch: epoch,
+                                           table: table, reusing: nil, background: false)
+        return preparation.finish()
     }
 
     /// The bounding box of each image's ink (x0, y0, x1, y1), found once per data set.
@@ -153,23 +153,95 @@ public struct Augmenter: Sendable {
 import Glibc
 #endif
 
-/// Work started on another thread now and collected later: the next epoch's distorted images
-/// are made on the second core while the first trains.
-final class Prefetch<Value: Sendable>: @unchecked Sendable {
-    private var value: Value?
-    private let done = DispatchSemaphore(value: 0)
+/// One epoch's distorted inputs, made in chunks of images by a background thread while the
+/// epoch before trains; when training ends first, the trainer takes chunks from the back, so
+/// the two cores share what is left. Each image's inputs depend on the image alone, so the
+/// result is the same whoever made which chunk.
+final class EpochPreparation: @unchecked Sendable {
+    private let augmenter: Augmenter
+    private let images: [UInt8]
+    private let boxes: [SIMD4<Int32>]
+    private let epoch: Int
+    private let table: [Float]
+    private let count: Int
+    private let chunks: Int
+    static let chunkSize = 500
+    /// The next chunk from the front (the background's) and the last one not yet taken.
+    private let claims: Mutex<(front: Int, back: Int)>
+    private let backgroundDone = DispatchSemaphore(value: 0)
+    // The front chunks, in order, by the background thread.
+    private var offsets: [Int] = []
+    private var indices: [Int32] = []
+    private var values: [Float] = []
 
-    init(_ work: @escaping @Sendable () -> Value) {
-        DispatchQueue.global().async {
-            self.value = work()
-            self.done.signal()
+    /// Starts making `epoch`'s inputs, refilling the storage of `old` (a set nobody reads any
+    /// more) when there is one; on a background thread unless `background` is false.
+    init(_ augmenter: Augmenter, images: [UInt8], boxes: [SIMD4<Int32>], epoch: Int, table: [Float],
+         reusing old: SparseInputs?, background: Bool = true) {
+        self.augmenter = augmenter
+        self.images = images
+        self.boxes = boxes
+        self.epoch = epoch
+        self.table = table
+        count = images.count / Dataset.pixelCount
+        chunks = (count + Self.chunkSize - 1) / Self.chunkSize
+        claims = Mutex((front: 0, back: chunks - 1))
+        if let old { (offsets, indices, values) = old.takeStorage() }
+        offsets.removeAll(keepingCapacity: true)
+        indices.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        offsets.append(0)
+        if background {
+            DispatchQueue.global().async { self.runFront() }
+        } else {
+            runFront()
         }
     }
 
-    /// Waits for the work to finish and returns what it made.
-    func wait() -> Value {
-        done.wait()
-        done.signal()
-        return value!
+    private func make(_ chunk: Int, _ indices: inout [Int32], _ values: inout [Float], _ ends: inout [Int]) {
+        let range = (chunk * Self.chunkSize)..<min(count, (chunk + 1) * Self.chunkSize)
+        Kernels.distortSparse(images, range: range, boxes: boxes, distortion: { self.augmenter.distortion(epoch: self.epoch, index: $0) },
+                              fields: augmenter.fields, reach: augmenter.reach, table: table,
+                              indices: &indices, values: &values, ends: &ends)
+    }
+
+    private func runFront() {
+        while true {
+            let chunk: Int? = claims.withLock { state in
+                guard state.front <= state.back else { return nil }
+                state.front += 1
+                return state.front - 1
+            }
+            guard let chunk else { break }
+            make(chunk, &indices, &values, &offsets)
+        }
+        backgroundDone.signal()
+    }
+
+    /// Helps with the chunks left (from the back), waits for the background, and returns the
+    /// whole epoch's inputs.
+    func finish() -> SparseInputs {
+        var tail: [(indices: [Int32], values: [Float], ends: [Int])] = []
+        while true {
+            let chunk: Int? = claims.withLock { state in
+                guard state.front <= state.back else { return nil }
+                state.back -= 1
+                return state.back + 1
+            }
+            guard let chunk else { break }
+            var part: (indices: [Int32], values: [Float], ends: [Int]) = ([], [], [])
+            make(chunk, &part.indices, &part.values, &part.ends)
+            tail.append(part)
+        }
+        backgroundDone.wait()
+        backgroundDone.signal()
+        // The back chunks were made last to first: append them first to last.
+        for part in tail.reversed() {
+            let base = indices.count
+            indices.append(contentsOf: part.indices)
+            values.append(contentsOf: part.values)
+            offsets.append(contentsOf: part.ends.map { $0 + base })
+        }
+        return SparseInputs(count: count, offsets: offsets, indices: indices, values: values)
     }
 }

@@ -123,19 +123,18 @@ public struct Trainer: Sendable {
         // distorted images are made on another thread while the epoch before trains.
         let augmenter = options.augment == .none ? nil : Augmenter(kind: options.augment, seed: options.seed)
         let fixed = augmenter == nil ? SparseInputs(images: train.images, count: train.count, pixels: Dataset.pixelCount, table: table) : nil
-        let expected = train.count * 180
         let boxes = augmenter == nil ? [] : Augmenter.inkBoxes(train.images)
         // Two sets take turns: the one the last epoch read is refilled for the next.
-        func prepare(_ epoch: Int, reusing old: SparseInputs?) -> Prefetch<SparseInputs>? {
+        func prepare(_ epoch: Int, reusing old: SparseInputs?) -> EpochPreparation? {
             guard let augmenter, epoch <= total else { return nil }
-            return Prefetch { augmenter.distortedInputs(train.images, boxes: boxes, epoch: epoch, table: table, expected: expected, reusing: old) }
+            return EpochPreparation(augmenter, images: train.images, boxes: boxes, epoch: epoch, table: table, reusing: old)
         }
         var next = prepare(epoch, reusing: nil)
         var finished: SparseInputs?
         while epoch <= total {
             // The epoch's time includes any wait for its distorted images.
             let start = monotonicSeconds()
-            let inputs = next?.wait() ?? fixed!
+            let inputs = next?.finish() ?? fixed!
             next = prepare(epoch + 1, reusing: finished)
             if augmenter != nil { finished = inputs }
             random.shuffle(&order)
