@@ -348,6 +348,8 @@ enum Kernels {
         let fieldX = bank + (t.field ?? 0) * 2 * side * side
         let fieldY = fieldX + side * side
         let hasField = t.field != nil
+        let (inkLeft, inkTop) = (Float(box.0) - 1, Float(box.1) - 1)
+        let (inkRight, inkBottom) = (Float(box.2) + 1, Float(box.3) + 1)
         // Without a field, x and y steps of the source point are constant: A's columns.
         for y in oy0...oy1 {
             let py = Float(y) - centre
@@ -363,7 +365,9 @@ enum Kernels {
                     qx += sign.x * fx
                     qy += sign.y * fy
                 }
-                if !(qx > -1 && qx < 28 && qy > -1 && qy < 28) { continue }
+                // Outside the ink's box (widened by the one pixel a bilinear neighbour reaches)
+                // every neighbour is black: the pixel stays 0 without being sampled.
+                if !(qx > inkLeft && qx < inkRight && qy > inkTop && qy < inkBottom) { continue }
                 let x0 = Int32(qx + 1) - 1, y0 = Int32(qy + 1) - 1  // floor, as qx, qy > −1
                 let fx = qx - Float(x0), fy = qy - Float(y0)
                 let i = Int(y0 + 1) * padded + Int(x0 + 1)
