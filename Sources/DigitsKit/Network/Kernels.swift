@@ -318,14 +318,14 @@ enum Kernels {
         }
     }
 
-    /// Writes into `out` (784 bytes, zero on entry) the distorted image's pixels that may be
-    /// nonzero: out(p) = bilinear sample of `source` at A·(p − c) + c + shift + field(p),
+    /// Puts into `out`, row by row, the distorted image's pixels that may be nonzero:
+    /// out(p) = bilinear sample of `source` at A·(p − c) + c + shift + field(p),
     /// c = (13.5, 13.5), black outside (Augmenter's distortion). Only the output region the
     /// ink's box can reach is visited (the box, widened by the field's reach, mapped back
-    /// through A⁻¹); it is returned as (x0, y0, x1, y1), or nil when empty.
+    /// through A⁻¹).
     @inline(__always)
     private static func sample<Sink: PixelSink>(_ source: UnsafePointer<Float>, box: (Int, Int, Int, Int), _ t: Distortion,
-                                                bank: UnsafePointer<Float>, reach: Float, into out: inout Sink) -> (Int, Int, Int, Int)? {
+                                                bank: UnsafePointer<Float>, reach: Float, into out: inout Sink) {
         let (side, padded) = (28, 30)
         let centre: Float = 13.5
         var (ox0, oy0, ox1, oy1) = (0, 0, side - 1, side - 1)
@@ -343,7 +343,7 @@ enum Kernels {
             ox0 = max(0, Int(lx.rounded(.down)) - 1); oy0 = max(0, Int(ly.rounded(.down)) - 1)
             ox1 = min(side - 1, Int(hx.rounded(.up)) + 1); oy1 = min(side - 1, Int(hy.rounded(.up)) + 1)
         }
-        guard ox0 <= ox1, oy0 <= oy1 else { return nil }
+        guard ox0 <= ox1, oy0 <= oy1 else { return }
         let sign = (x: Float(t.negateX ? -1 : 1), y: Float(t.negateY ? -1 : 1))
         let fieldX = bank + (t.field ?? 0) * 2 * side * side
         let fieldY = fieldX + side * side
@@ -377,7 +377,6 @@ enum Kernels {
                 out.put(y * side + x, UInt8(truncatingIfNeeded: min(Int32(top + fy * (bottom - top) + 0.5), 255)))
             }
         }
-        return (ox0, oy0, ox1, oy1)
     }
 
     /// The largest displacement in a bank of elastic fields (0 for none).
@@ -398,7 +397,7 @@ enum Kernels {
                     pad(image.baseAddress!, index, into: padded.baseAddress!)
                     out.withUnsafeMutableBufferPointer { destination in
                         var sink = ByteSink(pixels: destination.baseAddress! + index * 784)
-                        _ = sample(padded.baseAddress!, box: box, t, bank: bank.baseAddress ?? UnsafePointer(padded.baseAddress!), reach: reach,
+                        sample(padded.baseAddress!, box: box, t, bank: bank.baseAddress ?? UnsafePointer(padded.baseAddress!), reach: reach,
                                    into: &sink)
                     }
                 }
@@ -426,7 +425,7 @@ enum Kernels {
                                     var sink = SparseSink(table: scale.baseAddress!, indices: si.baseAddress!, values: sv.baseAddress!)
                                     if b.z >= 0 {
                                         pad(image.baseAddress!, n, into: padded.baseAddress!)
-                                        _ = sample(padded.baseAddress!, box: (Int(b.x), Int(b.y), Int(b.z), Int(b.w)),
+                                        sample(padded.baseAddress!, box: (Int(b.x), Int(b.y), Int(b.z), Int(b.w)),
                                                    distortion(n), bank: bankBase, reach: reach, into: &sink)
                                     }
                                     // Pixels were visited row by row, so the indices are in order.
