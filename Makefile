@@ -9,7 +9,7 @@ export MNIST_DIR
 
 RELEASE := .build/release
 
-.PHONY: build test test-asan data verify train train-best model evaluate bench fuzz clean
+.PHONY: build test test-asan data data-ready verify train train-best model evaluate bench fuzz clean
 
 ## build: the release binary .build/release/digits
 build:
@@ -30,6 +30,10 @@ test-asan:
 data: build
 	$(RELEASE)/digits data fetch --data "$(MNIST_DIR)"
 
+## data-ready: fetch MNIST only when the files there do not verify
+data-ready: build
+	@$(RELEASE)/digits data verify --data "$(MNIST_DIR)" >/dev/null 2>&1 || $(RELEASE)/digits data fetch --data "$(MNIST_DIR)"
+
 ## verify: check the four MNIST files against their canonical checksums
 verify: build
 	$(RELEASE)/digits data verify --data "$(MNIST_DIR)"
@@ -37,15 +41,13 @@ verify: build
 MODEL := models/digits.safetensors
 
 ## train: the main job: train the default 784-100-10 network, print the report, save $(MODEL)
-train: build
-	@$(RELEASE)/digits data verify --data "$(MNIST_DIR)" >/dev/null 2>&1 || $(RELEASE)/digits data fetch --data "$(MNIST_DIR)"
+train: build data-ready
 	$(RELEASE)/digits train --data "$(MNIST_DIR)" --validation 0 --output $(MODEL)
 
 BEST_OPTIONS := --loss cross-entropy --lr 0.015 --augment affine --epochs 300
 
 ## train-best: the best 784-100-10 configuration found on the validation split, fit on all 60,000
-train-best: build
-	@$(RELEASE)/digits data verify --data "$(MNIST_DIR)" >/dev/null 2>&1 || $(RELEASE)/digits data fetch --data "$(MNIST_DIR)"
+train-best: build data-ready
 	$(RELEASE)/digits train --data "$(MNIST_DIR)" --validation 0 $(BEST_OPTIONS) --output models/digits-best.safetensors
 
 ## model: regenerate the model shipped in Resources/ (the defaults, bit for bit the same file)

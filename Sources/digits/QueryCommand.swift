@@ -77,7 +77,7 @@ struct QueryCommand: ParsableCommand {
 
     static func json(_ image: QueryImage, _ p: Prediction) -> String {
         let scores = p.scores.map { fixed(Double($0), 6) }.joined(separator: ",")
-        var out = "{\"file\":\(jsonQuoted(image.source)),\"prediction\":\(p.digit),\"confidence\":\(fixed(p.confidence, 6)),\"scores\":[\(scores)]"
+        var out = "{\"file\":\(jsonString(image.source)),\"prediction\":\(p.digit),\"confidence\":\(fixed(p.confidence, 6)),\"scores\":[\(scores)]"
         if let label = image.label { out += ",\"label\":\(label)" }
         return out + "}"
     }

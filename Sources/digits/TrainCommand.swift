@@ -1,6 +1,5 @@
 import ArgumentParser
 import DigitsKit
-import Foundation
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -115,7 +114,7 @@ struct TrainCommand: ParsableCommand {
                 "{\"epoch\":\($0.epoch),\"loss\":\(fixed($0.loss, 6)),\"accuracy\":\(fixed($0.accuracy ?? 0, 6))"
                     + ($0.validationAccuracy.map { ",\"validation_accuracy\":\(fixed($0, 6))" } ?? "") + ",\"seconds\":\(fixed($0.seconds, 3))}"
             }.joined(separator: ",")
-            Console.line("{\"model\":\(jsonQuoted(output)),\"seconds\":\(fixed(seconds, 3)),\"epochs\":[\(epochs)],\"evaluation\":\(evaluation.json())}")
+            Console.line("{\"model\":\(jsonString(output)),\"seconds\":\(fixed(seconds, 3)),\"epochs\":[\(epochs)],\"evaluation\":\(evaluation.json())}")
         } else if quiet {
             Console.line(evaluation.accuracyLine)
         } else {
@@ -134,9 +133,3 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
-/// `s` as a JSON string.
-func jsonQuoted(_ s: String) -> String {
-    let data = try! JSONSerialization.data(withJSONObject: [s], options: [.fragmentsAllowed])
-    let array = String(decoding: data, as: UTF8.self)
-    return String(array.dropFirst().dropLast())
-}
