@@ -9,7 +9,7 @@ export MNIST_DIR
 
 RELEASE := .build/release
 
-.PHONY: build test test-asan data data-ready verify train train-best model evaluate bench fuzz clean
+.PHONY: build test test-asan data data-ready verify train train-best model evaluate report bench fuzz clean
 
 ## build: the release binary .build/release/digits
 build:
@@ -57,6 +57,10 @@ model: build
 ## evaluate: the accuracy report of $(MODEL) on the test set
 evaluate: build
 	$(RELEASE)/digits evaluate --data "$(MNIST_DIR)" --model $(MODEL)
+
+## report: the HTML training report of $(MODEL) (models/report.html, figures as PNG in models/figures/)
+report: build
+	$(RELEASE)/digits report --data "$(MNIST_DIR)" --model $(MODEL) --output models/report.html --png models/figures
 
 ## bench: medians and ratios against peers measured in the same run
 bench:

@@ -28,6 +28,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
     ],
     targets: [
         // MARK: - System libraries
@@ -55,10 +56,11 @@ let package = Package(
             dependencies: ["CPNG"]
         ),
 
-        // All of the logic: IDX and gzip, the network, training, evaluation, model files.
+        // All of the logic: IDX and gzip, the network, training, evaluation, model files, and
+        // the HTML report (typed HTML through Plot).
         .target(
             name: "DigitsKit",
-            dependencies: ["CZlib", "CPNG", "CPNGDecode", "DigitsResources"],
+            dependencies: ["CZlib", "CPNG", "CPNGDecode", "DigitsResources", .product(name: "Plot", package: "Plot")],
             swiftSettings: [.unsafeFlags(kernelFlags, .when(configuration: .release))]
         ),
 

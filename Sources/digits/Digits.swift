@@ -6,6 +6,6 @@ struct Digits: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "digits",
         abstract: "Learns to read handwritten digits (MNIST) with the 784-100-10 sigmoid network of doc 001.",
-        subcommands: [TrainCommand.self, EvaluateCommand.self, QueryCommand.self, ExportCommand.self, DataCommand.self]
+        subcommands: [TrainCommand.self, EvaluateCommand.self, QueryCommand.self, ReportCommand.self, ExportCommand.self, DataCommand.self]
     )
 }

@@ -29,6 +29,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Continue from a checkpoint made with the same options: the result is that of a run never stopped.", valueName: "path"))
     var resume: String?
 
+    @Option(help: ArgumentHelp("Also write the HTML training report here at the end (as `digits report`, with the training time).", valueName: "path"))
+    var report: String?
+
+    @OptionGroup var reportOptions: ReportOptions
+
     @Flag(help: "Print one JSON object at the end instead of the text report.")
     var json = false
 
@@ -40,6 +45,8 @@ struct TrainCommand: ParsableCommand {
         if let n = checkpointEvery, n < 1 { throw ValidationError("--checkpoint-every must be 1 or more, got \(n)") }
         if let checkpoint, checkpoint.isEmpty { throw ValidationError("--checkpoint needs a file path") }
         if let resume, resume.isEmpty { throw ValidationError("--resume needs a file path") }
+        if let report, report.isEmpty { throw ValidationError("--report needs a file path") }
+        if report == nil && reportOptions.png != nil { throw ValidationError("--png goes with --report") }
     }
 
     /// Where checkpoints are written.
@@ -53,6 +60,7 @@ struct TrainCommand: ParsableCommand {
         // A model that cannot be saved is known before training, not after.
         try AtomicFile.checkWritable(output)
         if checkpointEvery != nil { try AtomicFile.checkWritable(checkpointPath) }
+        if let report { try reportOptions.checkWritable(html: report) }
         let directory = data.directory
         let all = try directory.load(.train)
         let test = try directory.load(.test)
@@ -111,7 +119,7 @@ struct TrainCommand: ParsableCommand {
         try Safetensors.save(model, to: output)
         if json {
             let epochs = run.history.map {
-                "{\"epoch\":\($0.epoch),\"loss\":\(fixed($0.loss, 6)),\"accuracy\":\(fixed($0.accuracy ?? 0, 6))"
+                "{\"epoch\":\($0.epoch),\"loss\":\(fixed($0.loss, 6)),\"training_accuracy\":\(fixed($0.trainingAccuracy ?? 0, 6)),\"accuracy\":\(fixed($0.accuracy ?? 0, 6))"
                     + ($0.validationAccuracy.map { ",\"validation_accuracy\":\(fixed($0, 6))" } ?? "") + ",\"seconds\":\(fixed($0.seconds, 3))}"
             }.joined(separator: ",")
             Console.line("{\"model\":\(jsonString(output)),\"seconds\":\(fixed(seconds, 3)),\"epochs\":[\(epochs)],\"evaluation\":\(evaluation.json())}")
@@ -123,13 +131,18 @@ struct TrainCommand: ParsableCommand {
             Console.line()
             Console.line(evaluation.report())
         }
+        if let report {
+            try reportOptions.write(model: model, modelSource: output, test: test,
+                                    testSource: "the MNIST test set in \(directory.path)", to: report, trainingSeconds: seconds, announce: chatty)
+        }
     }
 
     static func line(_ r: EpochReport, of total: Int) -> String {
         let width = String(total).count
         let epoch = String(repeating: " ", count: width - String(r.epoch).count) + String(r.epoch)
+        let training = r.trainingAccuracy.map { "  train \(percent($0))" } ?? ""
         let validation = r.validationAccuracy.map { "  val \(percent($0))" } ?? ""
-        return "epoch \(epoch)/\(total)  loss \(fixed(r.loss, 4))\(validation)  test \(percent(r.accuracy ?? 0))  \(fixed(r.seconds, 2)) s  \(Int(r.imagesPerSecond)) img/s"
+        return "epoch \(epoch)/\(total)  loss \(fixed(r.loss, 4))\(training)\(validation)  test \(percent(r.accuracy ?? 0))  \(fixed(r.seconds, 2)) s  \(Int(r.imagesPerSecond)) img/s"
     }
 }
 

@@ -80,7 +80,7 @@ struct KernelsTests {
         r.shuffle(&order)
         let packed = PackedNetwork(start)
         let inputs = SparseInputs(images: data.images, count: 30, pixels: 784, table: s.inputTable)
-        let (loss, seen) = Kernels.trainEpoch(packed, inputs: inputs, labels: data.labels, order: order,
+        let (loss, _, seen) = Kernels.trainEpoch(packed, inputs: inputs, labels: data.labels, order: order,
                                               settings: s, workspace: Workspace(for: packed), helper: Workspace(for: packed),
                                               momentum: s.momentum > 0 ? MomentumState(for: packed) : nil,
                                               progress: { _ in }, shouldStop: { false })
@@ -111,12 +111,29 @@ struct KernelsTests {
         #expect(results[0] == results[1])
     }
 
+    /// With a learning rate of 0 the weights never move, so the running training accuracy must
+    /// equal what the evaluator counts on the same images.
+    @Test(arguments: [(1, 1), (5, 1), (5, 2)])
+    func countsTheExamplesItGetsRightBeforeEachStep(batch: Int, threads: Int) {
+        let data = Self.dataset(count: 200, seed: 11)
+        let network = Network(inputCount: 784, hiddenCount: 16, outputCount: 10, seed: 4)
+        let packed = PackedNetwork(network)
+        let inputs = SparseInputs(images: data.images, count: 200, pixels: 784, table: InputScaling.unit.table)
+        let (_, hits, seen) = Kernels.trainEpoch(packed, inputs: inputs, labels: data.labels, order: (0..<200).map { $0 },
+                                                 settings: Self.settings(batch: batch, lr: (0, 0)), workspace: Workspace(for: packed),
+                                                 helper: Workspace(for: packed), threads: threads, progress: { _ in }, shouldStop: { false })
+        let evaluation = Evaluation(network: network, inputs: .unit, data: data)
+        #expect(seen == 200)
+        #expect(evaluation.correct > 0)
+        #expect(hits == evaluation.correct)
+    }
+
     @Test func stopsAtABatchBoundaryWhenAsked() {
         let data = Self.dataset(count: 20)
         let packed = PackedNetwork(Network(inputCount: 784, hiddenCount: 8, outputCount: 10, seed: 1))
         var calls = 0
         let inputs = SparseInputs(images: data.images, count: 20, pixels: 784, table: InputScaling.unit.table)
-        let (_, seen) = Kernels.trainEpoch(packed, inputs: inputs, labels: data.labels, order: (0..<20).map { $0 },
+        let (_, _, seen) = Kernels.trainEpoch(packed, inputs: inputs, labels: data.labels, order: (0..<20).map { $0 },
                                            settings: Self.settings(batch: 3), workspace: Workspace(for: packed), helper: Workspace(for: packed), progress: { _ in },
                                            shouldStop: { calls += 1; return calls > 2 })
         #expect(seen == 6)

@@ -72,20 +72,30 @@ public enum PNGImage {
 
     /// An 8-bit grayscale PNG of `image`.
     public static func encode(_ image: GrayImage) -> [UInt8] {
+        encode(image.pixels, width: image.width, height: image.height, format: png_uint_32(PNG_FORMAT_GRAY), channels: 1)
+    }
+
+    /// An 8-bit RGB PNG of `image` (the report's figures).
+    public static func encode(_ image: RGBImage) -> [UInt8] {
+        encode(image.pixels, width: image.width, height: image.height, format: png_uint_32(PNG_FORMAT_RGB), channels: 3)
+    }
+
+    private static func encode(_ pixels: [UInt8], width: Int, height: Int, format: png_uint_32, channels: Int) -> [UInt8] {
         var png = png_image()
         png.version = png_uint_32(PNG_IMAGE_VERSION)
-        png.width = png_uint_32(image.width)
-        png.height = png_uint_32(image.height)
-        png.format = png_uint_32(PNG_FORMAT_GRAY)
+        png.width = png_uint_32(width)
+        png.height = png_uint_32(height)
+        png.format = format
         defer { png_image_free(&png) }
         var size: png_alloc_size_t = 0
+        let stride = png_int_32(width * channels)
         // First call sizes the output, second writes it.
-        _ = image.pixels.withUnsafeBytes { png_image_write_to_memory(&png, nil, &size, 0, $0.baseAddress, png_int_32(image.width), nil) }
+        _ = pixels.withUnsafeBytes { png_image_write_to_memory(&png, nil, &size, 0, $0.baseAddress, stride, nil) }
         var out = [UInt8](repeating: 0, count: Int(size))
         let ok = out.withUnsafeMutableBytes { buffer in
-            image.pixels.withUnsafeBytes { png_image_write_to_memory(&png, buffer.baseAddress, &size, 0, $0.baseAddress, png_int_32(image.width), nil) }
+            pixels.withUnsafeBytes { png_image_write_to_memory(&png, buffer.baseAddress, &size, 0, $0.baseAddress, stride, nil) }
         }
-        precondition(ok != 0, "libpng could not encode a \(image.width)×\(image.height) gray image")
+        precondition(ok != 0, "libpng could not encode a \(width)×\(height) image of \(channels) channels")
         return Array(out.prefix(Int(size)))
     }
 }

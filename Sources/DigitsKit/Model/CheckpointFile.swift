@@ -34,7 +34,7 @@ public enum CheckpointFile {
     public static func load(_ path: String, options: TrainingOptions) throws(CheckpointError) -> Checkpoint {
         let model: Model
         do { model = try Safetensors.load(path) } catch { throw .model(error) }
-        guard let planned = model.metadata["planned_epochs"] else { throw .notACheckpoint(path: path) }
+        guard model.metadata["planned_epochs"] != nil else { throw .notACheckpoint(path: path) }
         var expected = Model.optionMetadata(options, network: model.network)
         expected["architecture"] = "784-\(options.hidden)-10"
         expected["output_activation"] = options.loss.outputLayer.rawValue

@@ -56,10 +56,11 @@ public struct Model: Sendable, Equatable {
         ]
     }
 
-    /// `[{"epoch":1,"loss":0.059123,"accuracy":0.959}, …]`.
+    /// `[{"epoch":1,"loss":0.059123,"training_accuracy":0.9412,"accuracy":0.959}, …]`.
     static func historyJSON(_ history: [EpochReport]) -> String {
         "[" + history.map { r in
             "{\"epoch\":\(r.epoch),\"loss\":\(fixed(r.loss, 6))"
+                + (r.trainingAccuracy.map { ",\"training_accuracy\":\(fixed($0, 4))" } ?? "")
                 + (r.validationAccuracy.map { ",\"validation_accuracy\":\(fixed($0, 4))" } ?? "")
                 + (r.accuracy.map { ",\"accuracy\":\(fixed($0, 4))" } ?? "") + "}"
         }.joined(separator: ",") + "]"
@@ -72,7 +73,8 @@ public struct Model: Sendable, Equatable {
         return entries.compactMap { e in
             guard let epoch = (e["epoch"] as? NSNumber)?.intValue, let loss = (e["loss"] as? NSNumber)?.doubleValue else { return nil }
             return EpochReport(epoch: epoch, loss: loss, accuracy: (e["accuracy"] as? NSNumber)?.doubleValue,
-                               validationAccuracy: (e["validation_accuracy"] as? NSNumber)?.doubleValue, seconds: 0, examples: 0)
+                               validationAccuracy: (e["validation_accuracy"] as? NSNumber)?.doubleValue,
+                               trainingAccuracy: (e["training_accuracy"] as? NSNumber)?.doubleValue, seconds: 0, examples: 0)
         }
     }
 }

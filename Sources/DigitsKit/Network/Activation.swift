@@ -46,3 +46,11 @@ public enum OutputLayer: String, Sendable, CaseIterable {
         }
     }
 }
+
+/// The logit, σ⁻¹(y) = ln(y / (1 − y)): the inverse of the sigmoid, which the book behind
+/// doc 001 uses to run the network backwards (its `inverse_activation_function`). Defined for
+/// 0 < y < 1; the back-query only feeds it values kept within 0.01…0.99.
+@inline(__always)
+public func logit(_ y: Double) -> Double {
+    log(y / (1 - y))
+}

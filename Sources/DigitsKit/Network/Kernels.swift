@@ -236,6 +236,9 @@ final class Workspace {
     /// The current image's nonzero inputs, when gathered from raw pixels.
     let active: UnsafeMutablePointer<Int32>
     let values: UnsafeMutablePointer<Float>
+    /// Examples whose largest output was their label, counted by `deltas` before each update:
+    /// the epoch's running training accuracy, free because the forward pass is done anyway.
+    var hits = 0
 
     init(for p: PackedNetwork) {
         width = p.width
@@ -518,10 +521,13 @@ enum Kernels {
     /// The output and hidden deltas of one example (Network.backprop): δ_o from the loss, the
     /// signal `back` sent to the hidden layer (δ_o, or o − t under doc 001's rule), and
     /// δ_h = (W_ho·back) ⊙ h ⊙ (1 − h) (doc 000 eq. 8, with W_ho before this step's update).
-    /// Returns the example's loss J.
+    /// Returns the example's loss J, and counts a hit in `ws` when the largest output is the label.
     @inline(__always)
     private static func deltas(_ p: PackedNetwork, label: Int, _ s: StepSettings, _ ws: Workspace) -> Double {
         let (w, O) = (p.width, p.outputCount)
+        var best = 0
+        for k in 1..<O where ws.o[k] > ws.o[best] { best = k }
+        if best == label { ws.hits += 1 }
         var J = 0.0
         for k in 0..<O {
             let o = ws.o[k]
@@ -674,12 +680,15 @@ enum Kernels {
     /// Trains over `order` (indices into `inputs`) once, updating `p` in place: per example
     /// when the batch size is 1 (doc 001), else by averaged mini-batch gradients (doc 000 §6):
     /// all the batch's deltas against the same weights, then its updates; with `threads` 2 the
-    /// deltas of the batch's first half come from a second thread, with the same result. Returns the summed loss and how many examples were seen;
+    /// deltas of the batch's first half come from a second thread, with the same result. Returns the summed loss,
+    /// how many examples the network got right before their step, and how many were seen;
     /// stops early, at a batch boundary, when `shouldStop` says so.
     static func trainEpoch(_ p: PackedNetwork, inputs: SparseInputs, labels: [UInt8], order: [Int32],
                            settings s: StepSettings, workspace ws: Workspace, helper: Workspace, threads: Int = 2,
                            momentum: MomentumState? = nil,
-                           progress: (Int) -> Void, shouldStop: () -> Bool) -> (loss: Double, seen: Int) {
+                           progress: (Int) -> Void, shouldStop: () -> Bool) -> (loss: Double, hits: Int, seen: Int) {
+        ws.hits = 0
+        helper.hits = 0
         let useBias = s.rule == .exact
         let K = max(1, s.batchSize)
         let perExample = K == 1 && momentum == nil
@@ -755,7 +764,7 @@ enum Kernels {
                 if seen / 2048 != before / 2048 { progress(seen) }
             }
             progress(seen)
-            return (lossSum, seen)
+            return (lossSum, ws.hits + helper.hits, seen)
                         }
                     }
                 }

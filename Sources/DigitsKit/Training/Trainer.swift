@@ -43,16 +43,21 @@ public struct EpochReport: Sendable {
     public let loss: Double
     /// Accuracy on the test set after the epoch, when one was given.
     public let accuracy: Double?
+    /// Running accuracy on the epoch's (possibly distorted) training examples, each judged
+    /// just before its own step, as frameworks report it during training.
+    public let trainingAccuracy: Double?
     /// Accuracy on the validation split after the epoch, when there is one.
     public let validationAccuracy: Double?
     public let seconds: Double
     public var imagesPerSecond: Double { seconds > 0 ? Double(examples) / seconds : 0 }
     public let examples: Int
 
-    public init(epoch: Int, loss: Double, accuracy: Double?, validationAccuracy: Double? = nil, seconds: Double, examples: Int) {
+    public init(epoch: Int, loss: Double, accuracy: Double?, validationAccuracy: Double? = nil, trainingAccuracy: Double? = nil,
+                seconds: Double, examples: Int) {
         self.epoch = epoch
         self.loss = loss
         self.accuracy = accuracy
+        self.trainingAccuracy = trainingAccuracy
         self.validationAccuracy = validationAccuracy
         self.seconds = seconds
         self.examples = examples
@@ -138,7 +143,7 @@ public struct Trainer: Sendable {
             next = prepare(epoch + 1, reusing: finished)
             if augmenter != nil { finished = inputs }
             random.shuffle(&order)
-            let (lossSum, seen) = Kernels.trainEpoch(
+            let (lossSum, hits, seen) = Kernels.trainEpoch(
                 packed, inputs: inputs, labels: train.labels, order: order,
                 settings: settings(epoch: epoch), workspace: workspace, helper: helper, threads: options.threads,
                 momentum: momentum,
@@ -151,7 +156,8 @@ public struct Trainer: Sendable {
             let accuracy = test.map { Evaluation(network: network, inputs: options.inputs, data: $0).accuracy }
             let validationAccuracy = validation.map { Evaluation(network: network, inputs: options.inputs, data: $0).accuracy }
             let report = EpochReport(epoch: epoch, loss: lossSum / Double(max(seen, 1)), accuracy: accuracy,
-                                     validationAccuracy: validationAccuracy, seconds: seconds, examples: seen)
+                                     validationAccuracy: validationAccuracy, trainingAccuracy: Double(hits) / Double(max(seen, 1)),
+                                     seconds: seconds, examples: seen)
             history.append(report)
             var velocity: Network?
             if let momentum {

@@ -1,0 +1,52 @@
+import Testing
+@testable import DigitsKit
+
+struct ChartsTests {
+    @Test func ticksAreRoundAndCoverTheRange() {
+        #expect(Charts.niceTicks(0.04, 0.114) == [0.04, 0.06, 0.08, 0.1, 0.12])
+        #expect(Charts.niceTicks(85.7, 98.1) == [85, 90, 95, 100])
+        #expect(Charts.niceTicks(1, 30, integers: true) == [0, 10, 20, 30])
+        #expect(Charts.niceTicks(1, 12, integers: true) == [0, 5, 10, 15])
+        #expect(Charts.niceTicks(1, 2, integers: true) == [1, 2])
+        #expect(Charts.niceTicks(5, 5).count >= 2)
+        #expect(Charts.tickLabel(0.06, ticks: [0.04, 0.06]) == "0.06")
+        #expect(Charts.tickLabel(90, ticks: [85, 90]) == "90")
+    }
+
+    static func texts(_ figure: Figure) -> [String] {
+        figure.marks.compactMap { if case let .text(s, _, _, _, _, _, _) = $0 { return s } else { return nil } }
+    }
+
+    @Test func theHeatMapHoldsEveryCountAndRecallAndPrecision() {
+        var m = [[Int]](repeating: [Int](repeating: 0, count: 10), count: 10)
+        for d in 0..<10 { m[d][d] = 90 + d }
+        m[4][9] = 7
+        m[7][2] = 3
+        let evaluation = Evaluation(confusion: m)
+        let figure = Charts.confusion(evaluation)
+        let texts = Self.texts(figure)
+        for d in 0..<10 { #expect(texts.contains(String(90 + d))) }
+        #expect(texts.contains("7") && texts.contains("3"))
+        #expect(texts.contains(percent(evaluation.recall(4))))
+        #expect(texts.contains(fixed(evaluation.precision(9) * 100, 1)))
+        // The diagonal is green, the largest mistake the deepest orange, an empty cell white.
+        let fills = figure.marks.compactMap { mark -> RGB? in
+            if case let .rect(_, _, w, _, fill, _) = mark, w == 46 { return fill } else { return nil }
+        }
+        #expect(fills.count == 100)
+        #expect(fills[0].g > fills[0].r && fills[55].g > fills[55].r)
+        #expect(fills[4 * 10 + 9] == ColorScale.mistaken(1))
+        #expect(fills[1] == .white)
+    }
+
+    @Test func learningCurvesDrawOneLinePerRecordedSeries() {
+        let history = (1...3).map { EpochReport(epoch: $0, loss: 0.1 / Double($0), accuracy: 0.9, validationAccuracy: nil,
+                                                 trainingAccuracy: 0.8, seconds: 0, examples: 0) }
+        let figure = Charts.learningCurves(history)
+        let lines = figure.marks.filter { if case let .line(points, _, width, _) = $0 { return width == 2 && points.count == 3 } else { return false } }
+        #expect(lines.count == 3)  // loss, training, test (no validation recorded)
+        let texts = Self.texts(figure)
+        #expect(texts.contains("epoch") && texts.contains("test") && !texts.contains("validation"))
+        #expect(Self.texts(Charts.learningCurves([])).contains { $0.contains("no per-epoch history") })
+    }
+}
