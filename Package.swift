@@ -69,7 +69,7 @@ let package = Package(
             name: "DigitsResources",
             path: "Resources",
             exclude: ["README.md"],
-            resources: [.copy("digits.safetensors")]
+            resources: [.copy("digits.safetensors"), .copy("web")]
         ),
 
         // The command line: parses arguments, calls DigitsKit, prints.
@@ -109,6 +109,32 @@ let package = Package(
         ),
     ]
 )
+
+// MARK: - Server
+
+// `digits-server` (`make serve`): the drawing page and the HTTP API on Hummingbird 2. A product of
+// its own, so that building `digits` does not compile an HTTP stack. DIGITS_NO_SERVER leaves it
+// out (the AddressSanitizer run, which has no use for a second build of SwiftNIO).
+if Context.environment["DIGITS_NO_SERVER"] == nil {
+    package.products.append(.executable(name: "digits-server", targets: ["digits-server"]))
+    package.dependencies.append(.package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []))
+    package.targets += [
+        // The routes, the prediction API and the page, as a library the tests run in-process.
+        .target(
+            name: "DigitsServer",
+            dependencies: ["DigitsKit", "DigitsResources", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        // Parses the flags and runs the server.
+        .executableTarget(
+            name: "digits-server",
+            dependencies: ["DigitsServer", "DigitsKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(
+            name: "DigitsServerTests",
+            dependencies: ["DigitsServer", "DigitsKit", "DigitsResources", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
+    ]
+}
 
 // MARK: - Fuzzing
 

@@ -13,7 +13,7 @@ enum Chromium {
     /// Runs the browser headless on `url` with `arguments`; returns its standard output.
     static func run(_ arguments: [String], url: String) throws -> (status: Int32, stdout: String) {
         let out = NSTemporaryDirectory() + "chromium-\(UUID().uuidString).out"
-        FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: out) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path!)

@@ -1,0 +1,140 @@
+import DigitsKit
+import Foundation
+
+/// A request the API refuses: its HTTP status and a one-line message, sent as JSON.
+public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let status: Int
+    public let message: String
+
+    public init(_ status: Int, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// `{"error":"…","status":400}`.
+    public var json: String { "{\"error\":\(jsonString(message)),\"status\":\(status)}" }
+}
+
+/// What `POST /api/predict` does, apart from HTTP: the body and its content type in, the
+/// answer out. PNG and CSV go through `ImageInput`, the code `digits query` reads files with,
+/// so both give the same answer and the same error messages.
+public enum PredictionAPI {
+    /// Bodies larger than this are refused (413) before they are read whole.
+    public static let bodyLimit = 1 << 20
+    /// How a request body is named in error messages (where `digits query` names the file).
+    public static let bodyName = "request body"
+
+    public enum Kind: String, Sendable {
+        case png = "image/png"
+        case csv = "text/csv"
+        case json = "application/json"
+
+        /// The kind of a Content-Type header, parameters (`; charset=utf-8`) ignored.
+        public init?(contentType: String?) {
+            guard let contentType else { return nil }
+            let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            }
+            guard let mediaType, let kind = Kind(rawValue: mediaType) else { return nil }
+            self = kind
+        }
+    }
+
+    /// The 784 intensities 0…255 of the one image in `body`, as the network will see them
+    /// (after MNIST preprocessing for a PNG).
+    public static func image(body: [UInt8], contentType: String?) throws(APIError) -> [Float] {
+        guard let kind = Kind(contentType: contentType) else {
+            throw APIError(415, "unsupported content type \(contentType.map { "\"\($0)\"" } ?? "(none)"): send image/png, text/csv or application/json")
+        }
+        switch kind {
+        case .png:
+            guard PNGImage.isPNG(body) else { throw APIError(400, "\(bodyName): not a PNG (no PNG signature), though sent as image/png") }
+            return try single(ImageInput.images(in: body, path: bodyName, raw: false))
+        case .csv:
+            guard !PNGImage.isPNG(body) else { throw APIError(400, "\(bodyName): a PNG sent as text/csv: send it as image/png") }
+            return try single(ImageInput.images(in: body, path: bodyName, raw: false))
+        case .json:
+            return try pixels(json: body)
+        }
+    }
+
+    /// One image or an error with `digits query`'s message.
+    private static func single(_ results: [Result<QueryImage, InputError>]) throws(APIError) -> [Float] {
+        guard results.count == 1 else {
+            throw APIError(400, "\(bodyName): \(results.count) images: send one image per request")
+        }
+        switch results[0] {
+        case .success(let image): return image.pixels
+        case .failure(let error): throw APIError(400, error.description)
+        }
+    }
+
+    /// `{"pixels": [784 numbers 0…255]}`, row-major 28×28, light ink on black (as MNIST).
+    static func pixels(json body: [UInt8]) throws(APIError) -> [Float] {
+        // Deep nesting is refused before the parser sees it.
+        var depth = 0, deepest = 0
+        for byte in body {
+            if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") { depth += 1; deepest = max(deepest, depth) }
+            if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") { depth -= 1 }
+        }
+        let expected = "expected {\"pixels\": [784 numbers 0–255]}"
+        struct Body: Decodable { let pixels: [Double] }
+        let decoded: Body
+        do {
+            guard deepest <= 4 else { throw APIError(400, "") }
+            decoded = try JSONDecoder().decode(Body.self, from: Data(body))
+        } catch DecodingError.keyNotFound {
+            throw APIError(400, "\(bodyName): no \"pixels\" array: \(expected)")
+        } catch DecodingError.typeMismatch(_, let context) {
+            if let index = context.codingPath.last?.intValue {
+                throw APIError(400, "\(bodyName): pixels[\(index)] is not a number 0–255")
+            }
+            let what = context.codingPath.isEmpty ? "not a JSON object" : "\"pixels\" is not an array"
+            throw APIError(400, "\(bodyName): \(what): \(expected)")
+        } catch {
+            throw APIError(400, "\(bodyName): not a JSON object: \(expected)")
+        }
+        let values = decoded.pixels
+        guard values.count == Dataset.pixelCount else {
+            throw APIError(400, "\(bodyName): \"pixels\" has \(values.count) values: \(expected)")
+        }
+        if let index = values.firstIndex(where: { !(0...255).contains($0) }) {
+            throw APIError(400, "\(bodyName): pixels[\(index)] is \(values[index]), not a number 0–255")
+        }
+        let pixels = values.map(Float.init)
+        return pixels
+    }
+
+    /// The answer: `{"prediction":7,"confidence":0.98,"scores":[10],"input":[784]}`.
+    public static func answer(_ prediction: Prediction, input: [Float]) -> String {
+        let scores = prediction.scores.map { fixed(Double($0), 6) }.joined(separator: ",")
+        let seen = input.map { compact(Double($0)) }.joined(separator: ",")
+        return "{\"prediction\":\(prediction.digit),\"confidence\":\(fixed(prediction.confidence, 6)),\"scores\":[\(scores)],\"input\":[\(seen)]}"
+    }
+
+    /// The whole request: body and content type to the answer's JSON.
+    public static func predict(body: [UInt8], contentType: String?, model: Model) throws(APIError) -> String {
+        let pixels = try image(body: body, contentType: contentType)
+        return answer(model.predict(pixels), input: pixels)
+    }
+
+    /// `GET /api/model`: the metadata, with the history as JSON, and where the model came from.
+    public static func modelJSON(_ model: Model, source: String) -> String {
+        var fields = ["\"source\":\(jsonString(source))"]
+        for key in model.metadata.keys.sorted() {
+            let value = model.metadata[key]!
+            fields.append("\(jsonString(key)):" + (key == "history" ? value : jsonString(value)))
+        }
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    /// An intensity with at most three decimals and no trailing zeros.
+    static func compact(_ v: Double) -> String {
+        var s = fixed(v, 3)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import DigitsKit
+import DigitsServer
+
+/// `digits-server`: the drawing page and the prediction API, over HTTP.
+@main
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "digits-server",
+        abstract: "Serve a page to draw a digit on, and an HTTP API that reads it (the same model and preprocessing as `digits query`).",
+        discussion: """
+            POST /api/predict takes image/png, text/csv (784 or 785 values) or application/json \
+            ({"pixels": [784 values 0–255]}) and answers {prediction, confidence, scores, input}. \
+            GET /api/model answers the model's metadata, GET /healthz 200. Ctrl-C or SIGTERM stops it.
+            """
+    )
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0: any free port).")
+    var port = 8080
+
+    @Option(name: .customLong("model"), help: ArgumentHelp(
+        "Model file (default: \(ModelLocator.trainedPath), the one `make train` writes, else the model shipped with digits).",
+        valueName: "path"))
+    var modelPath: String?
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535, got \(port)") }
+        if host.isEmpty { throw ValidationError("--host needs an address") }
+        if let modelPath, modelPath.isEmpty { throw ValidationError("--model needs a file path") }
+    }
+
+    func run() async throws {
+        let (model, choice) = try ModelLocator.load(modelPath)
+        let page = try WebPage.shipped()
+        let source: String
+        switch choice {
+        case .given(let path), .trained(let path): source = path
+        case .embedded: source = "the model shipped with digits"
+        }
+        let app = buildApplication(ServerSettings(host: host, port: port), model: model, modelSource: source, page: page)
+        try await app.runService()
+    }
+}
