@@ -9,7 +9,7 @@ export MNIST_DIR
 
 RELEASE := .build/release
 
-.PHONY: build test test-asan data data-ready verify train train-best model evaluate report bench fuzz clean
+.PHONY: build serve test-browser load-test test test-asan data data-ready verify train train-best model evaluate report bench fuzz clean
 
 ## build: the release binary .build/release/digits
 build:
@@ -22,9 +22,29 @@ test:
 
 ## test-asan: the same tests under AddressSanitizer (a build of its own in .build-asan). Leak
 ## checking is off: Foundation's own allocations (e.g. reading an empty file) are reported as leaks.
+## (The server and its SwiftNIO stack are left out there: DIGITS_NO_SERVER.)
 test-asan:
-	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	ASAN_OPTIONS=detect_leaks=0 DIGITS_BIN=$(CURDIR)/.build-asan/debug/digits $(SWIFT) test --sanitize=address --scratch-path .build-asan
+	DIGITS_NO_SERVER=1 $(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	DIGITS_NO_SERVER=1 ASAN_OPTIONS=detect_leaks=0 DIGITS_BIN=$(CURDIR)/.build-asan/debug/digits $(SWIFT) test --sanitize=address --scratch-path .build-asan
+
+PORT ?= 8080
+
+## serve: build digits-server in release mode and start it on http://127.0.0.1:$(PORT) (Ctrl-C stops it)
+serve:
+	$(SWIFT) build -c release --product digits-server
+	$(RELEASE)/digits-server --port $(PORT)
+
+## test-browser: the drawing page in headless Chromium (Selenium, chromium-driver) and the API from
+## outside; screenshots in .build/browser/
+test-browser:
+	$(SWIFT) build --product digits-server
+	$(SWIFT) build --product digits
+	python3 Tests/Browser/page_test.py --server .build/debug/digits-server --digits .build/debug/digits --out .build/browser
+
+## load-test: 20,000+ predictions from wrk against the release server (requests/s and latency)
+load-test:
+	$(SWIFT) build -c release --product digits-server
+	bash Tests/Browser/load_test.sh $(RELEASE)/digits-server
 
 ## data: download the MNIST files that are missing or wrong into $(MNIST_DIR), checked by SHA-256
 data: build
