@@ -48,5 +48,9 @@ struct ChartsTests {
         let texts = Self.texts(figure)
         #expect(texts.contains("epoch") && texts.contains("test") && !texts.contains("validation"))
         #expect(Self.texts(Charts.learningCurves([])).contains { $0.contains("no per-epoch history") })
+        // The epoch axis starts at 1: no tick 0 left of the axis.
+        let thirty = (1...30).map { EpochReport(epoch: $0, loss: 0.1, accuracy: 0.9, seconds: 0, examples: 0) }
+        let epochTicks = Self.texts(Charts.learningCurves(thirty)).filter { ["0", "10", "20", "30"].contains($0) }
+        #expect(epochTicks.filter { $0 == "0" }.isEmpty && epochTicks.filter { $0 == "10" }.count == 2)
     }
 }

@@ -52,7 +52,7 @@ public enum Charts {
             figure.line([(x0, py(t)), (x1, py(t))], color: .grid)
             figure.text(tickLabel(t, ticks: yTicks) + unit, x0 - 6, py(t) + 4, size: 12, anchor: .end, color: .axis)
         }
-        for t in niceTicks(max(1, xDomain.0), xDomain.1, integers: true) {
+        for t in niceTicks(max(1, xDomain.0), xDomain.1, integers: true) where t >= xDomain.0 && t <= xDomain.1 {
             figure.line([(px(t), y1), (px(t), y1 + 5)], color: .axis)
             figure.text(tickLabel(t, ticks: [1]), px(t), y1 + 19, size: 12, anchor: .middle, color: .axis)
         }
