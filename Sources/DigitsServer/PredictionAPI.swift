@@ -42,12 +42,15 @@ public enum PredictionAPI {
         }
     }
 
+    /// 415: a content type the API does not read.
+    public static func unsupported(_ contentType: String?) -> APIError {
+        APIError(415, "unsupported content type \(contentType.map { "\"\($0)\"" } ?? "(none)"): send image/png, text/csv or application/json")
+    }
+
     /// The 784 intensities 0…255 of the one image in `body`, as the network will see them
     /// (after MNIST preprocessing for a PNG).
     public static func image(body: [UInt8], contentType: String?) throws(APIError) -> [Float] {
-        guard let kind = Kind(contentType: contentType) else {
-            throw APIError(415, "unsupported content type \(contentType.map { "\"\($0)\"" } ?? "(none)"): send image/png, text/csv or application/json")
-        }
+        guard let kind = Kind(contentType: contentType) else { throw unsupported(contentType) }
         switch kind {
         case .png:
             guard PNGImage.isPNG(body) else { throw APIError(400, "\(bodyName): not a PNG (no PNG signature), though sent as image/png") }
@@ -80,10 +83,10 @@ public enum PredictionAPI {
             if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") { depth -= 1 }
         }
         let expected = "expected {\"pixels\": [784 numbers 0–255]}"
+        guard deepest <= 4 else { throw APIError(400, "\(bodyName): not a JSON object: \(expected)") }
         struct Body: Decodable { let pixels: [Double] }
         let decoded: Body
         do {
-            guard deepest <= 4 else { throw APIError(400, "") }
             decoded = try JSONDecoder().decode(Body.self, from: Data(body))
         } catch DecodingError.keyNotFound {
             throw APIError(400, "\(bodyName): no \"pixels\" array: \(expected)")

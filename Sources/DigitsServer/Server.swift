@@ -56,10 +56,8 @@ public func buildRouter(model: Model, modelSource: String, page: WebPage) -> Rou
             throw APIError(413, "request body of \(length) bytes, over the \(PredictionAPI.bodyLimit)-byte limit")
         }
         let contentType = request.headers[.contentType]
-        if PredictionAPI.Kind(contentType: contentType) == nil {
-            // No need to read a body that will not be used.
-            _ = try PredictionAPI.image(body: [], contentType: contentType)
-        }
+        // A body of a type the API does not read is not read at all.
+        guard PredictionAPI.Kind(contentType: contentType) != nil else { throw PredictionAPI.unsupported(contentType) }
         let buffer = try await request.body.collect(upTo: PredictionAPI.bodyLimit)
         let body = [UInt8](buffer: buffer)
         return json(try PredictionAPI.predict(body: body, contentType: contentType, model: model))

@@ -35,12 +35,7 @@ struct ServerCommand: AsyncParsableCommand {
     func run() async throws {
         let (model, choice) = try ModelLocator.load(modelPath)
         let page = try WebPage.shipped()
-        let source: String
-        switch choice {
-        case .given(let path), .trained(let path): source = path
-        case .embedded: source = "the model shipped with digits"
-        }
-        let app = buildApplication(ServerSettings(host: host, port: port), model: model, modelSource: source, page: page)
+        let app = buildApplication(ServerSettings(host: host, port: port), model: model, modelSource: choice.source, page: page)
         try await app.runService()
     }
 }

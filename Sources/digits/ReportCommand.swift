@@ -60,14 +60,8 @@ struct ReportCommand: ParsableCommand {
         let (loaded, choice) = try model.load()
         let directory = data.directory
         let test = try directory.load(.test)
-        try report.write(model: loaded, modelSource: Self.describe(choice), test: test,
+        try report.write(model: loaded, modelSource: choice.source, test: test,
                          testSource: "the MNIST test set in \(directory.path)", to: output)
     }
 
-    static func describe(_ choice: ModelLocator.Choice) -> String {
-        switch choice {
-        case .given(let path), .trained(let path): path
-        case .embedded: "the model shipped with digits"
-        }
-    }
 }

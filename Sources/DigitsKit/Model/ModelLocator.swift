@@ -15,6 +15,14 @@ public enum ModelLocator {
         public var path: String {
             switch self { case .given(let p), .trained(let p), .embedded(let p): p }
         }
+
+        /// How reports and the server name the model: its path, or what the embedded one is.
+        public var source: String {
+            switch self {
+            case .given(let p), .trained(let p): p
+            case .embedded: "the model shipped with digits"
+            }
+        }
     }
 
     /// The model to read, or nil when there is none at all.

@@ -54,16 +54,15 @@ func escapeXML(_ s: String) -> String {
     return out
 }
 
+/// PNG bytes as a `data:` URI, for `<img>` and SVG `<image>`.
+func pngDataURI(_ png: [UInt8]) -> String {
+    "data:image/png;base64," + Data(png).base64EncodedString()
+}
+
 extension RGBImage {
-    /// The image as a PNG `data:` URI, for `<img>` and SVG `<image>`.
-    public var pngDataURI: String {
-        "data:image/png;base64," + Data(PNGImage.encode(self)).base64EncodedString()
-    }
+    public var pngDataURI: String { DigitsKit.pngDataURI(PNGImage.encode(self)) }
 }
 
 extension GrayImage {
-    /// The image as a PNG `data:` URI.
-    public var pngDataURI: String {
-        "data:image/png;base64," + Data(PNGImage.encode(self)).base64EncodedString()
-    }
+    public var pngDataURI: String { DigitsKit.pngDataURI(PNGImage.encode(self)) }
 }
