@@ -47,6 +47,13 @@ let package = Package(
             providers: [.apt(["libpng-dev"])]
         ),
 
+        // libjpeg-turbo, for reading photos (JPEG) a person gives.
+        .systemLibrary(
+            name: "CJPEG",
+            pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"])]
+        ),
+
         // MARK: - Implementation
 
         // libpng's full reader behind one C function that holds libpng's setjmp, so its
@@ -56,11 +63,17 @@ let package = Package(
             dependencies: ["CPNG"]
         ),
 
+        // libjpeg's decoder behind one C function that holds libjpeg's setjmp (as CPNGDecode).
+        .target(
+            name: "CJPEGDecode",
+            dependencies: ["CJPEG"]
+        ),
+
         // All of the logic: IDX and gzip, the network, training, evaluation, model files, and
         // the HTML report (typed HTML through Plot).
         .target(
             name: "DigitsKit",
-            dependencies: ["CZlib", "CPNG", "CPNGDecode", "DigitsResources", .product(name: "Plot", package: "Plot")],
+            dependencies: ["CZlib", "CPNG", "CPNGDecode", "CJPEGDecode", "DigitsResources", .product(name: "Plot", package: "Plot")],
             swiftSettings: [.unsafeFlags(kernelFlags, .when(configuration: .release))]
         ),
 
@@ -83,10 +96,11 @@ let package = Package(
 
         // MARK: - Tests
 
-        // Writes PNG test fixtures in every colour type and bit depth (libpng's full API).
+        // Writes PNG test fixtures in every colour type and bit depth (libpng's full API), and JPEG
+        // ones: baseline and progressive, gray, RGB and CMYK, with EXIF orientation (libjpeg).
         .target(
             name: "PNGFixtures",
-            dependencies: ["CPNG"],
+            dependencies: ["CPNG", "CJPEG"],
             path: "Tests/PNGFixtures"
         ),
         .testTarget(
@@ -95,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "digitsTests",
-            dependencies: ["digits", "DigitsKit", "PNGFixtures"]
+            dependencies: ["digits", "DigitsKit", "DigitsResources", "PNGFixtures"]
         ),
 
         // MARK: - Benchmarks

@@ -119,15 +119,25 @@ async function send(body, type) {
 
 function show(answer) {
   statusOut.textContent = "";
-  predictionOut.textContent = String(answer.prediction);
-  confidenceOut.textContent = `(confidence ${(answer.confidence * 100).toFixed(1)}%)`;
-  const top = Math.max(...answer.scores, 1e-9);
-  answer.scores.forEach((score, d) => {
-    const li = rows[d];
+  const percent = (p) => `${(p * 100).toFixed(1)}%`;
+  if (answer.not_a_digit) {
+    predictionOut.textContent = "not a digit";
+    confidenceOut.textContent = answer.prediction === null ? "(no ink)" : `(best guess ${answer.prediction}, ${percent(answer.probability)})`;
+  } else if (answer.unsure) {
+    predictionOut.textContent = `${answer.top[0].digit} or ${answer.top[1].digit}?`;
+    confidenceOut.textContent = `(unsure: ${percent(answer.top[0].probability)} / ${percent(answer.top[1].probability)})`;
+  } else {
+    predictionOut.textContent = String(answer.prediction);
+    confidenceOut.textContent = `(probability ${percent(answer.probability)})`;
+  }
+  // The bars are the calibrated probabilities (absent for a blank picture).
+  rows.forEach((li, d) => {
+    const p = answer.probabilities[d] ?? 0;
     li.classList.toggle("best", d === answer.prediction);
-    li.querySelector(".bar span").style.width = `${Math.max(0, Math.min(100, 100 * score / top))}%`;
-    li.querySelector(".value").textContent = score.toFixed(3);
+    li.querySelector(".bar span").style.width = `${Math.max(0, Math.min(100, 100 * p))}%`;
+    li.querySelector(".value").textContent = p.toFixed(3);
   });
+  if (!answer.input) return;
   const image = seen.createImageData(28, 28);
   answer.input.forEach((v, i) => {
     const g = Math.max(0, Math.min(255, Math.round(v)));

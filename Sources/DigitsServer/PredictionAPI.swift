@@ -28,6 +28,7 @@ public enum PredictionAPI {
 
     public enum Kind: String, Sendable {
         case png = "image/png"
+        case jpeg = "image/jpeg"
         case csv = "text/csv"
         case json = "application/json"
 
@@ -44,32 +45,36 @@ public enum PredictionAPI {
 
     /// 415: a content type the API does not read.
     public static func unsupported(_ contentType: String?) -> APIError {
-        APIError(415, "unsupported content type \(contentType.map { "\"\($0)\"" } ?? "(none)"): send image/png, text/csv or application/json")
+        APIError(415, "unsupported content type \(contentType.map { "\"\($0)\"" } ?? "(none)"): send image/png, image/jpeg, text/csv or application/json")
     }
 
     /// The 784 intensities 0…255 of the one image in `body`, as the network will see them
-    /// (after MNIST preprocessing for a PNG).
-    public static func image(body: [UInt8], contentType: String?) throws(APIError) -> [Float] {
+    /// (after MNIST preprocessing for a picture); nil when the picture has no ink at all.
+    public static func image(body: [UInt8], contentType: String?) throws(APIError) -> [Float]? {
         guard let kind = Kind(contentType: contentType) else { throw unsupported(contentType) }
         switch kind {
         case .png:
             guard PNGImage.isPNG(body) else { throw APIError(400, "\(bodyName): not a PNG (no PNG signature), though sent as image/png") }
-            return try single(ImageInput.images(in: body, path: bodyName, raw: false))
+            return try single(ImageInput.images(in: body, path: bodyName))
+        case .jpeg:
+            guard JPEGImage.isJPEG(body) else { throw APIError(400, "\(bodyName): not a JPEG (no JPEG signature), though sent as image/jpeg") }
+            return try single(ImageInput.images(in: body, path: bodyName))
         case .csv:
             guard !PNGImage.isPNG(body) else { throw APIError(400, "\(bodyName): a PNG sent as text/csv: send it as image/png") }
-            return try single(ImageInput.images(in: body, path: bodyName, raw: false))
+            return try single(ImageInput.images(in: body, path: bodyName))
         case .json:
             return try pixels(json: body)
         }
     }
 
-    /// One image or an error with `digits query`'s message.
-    private static func single(_ results: [Result<QueryImage, InputError>]) throws(APIError) -> [Float] {
+    /// One image (nil: no ink) or an error with `digits query`'s message.
+    private static func single(_ results: [Result<QueryImage, InputError>]) throws(APIError) -> [Float]? {
         guard results.count == 1 else {
             throw APIError(400, "\(bodyName): \(results.count) images: send one image per request")
         }
         switch results[0] {
         case .success(let image): return image.pixels
+        case .failure(.blank): return nil
         case .failure(let error): throw APIError(400, error.description)
         }
     }
@@ -110,34 +115,26 @@ public enum PredictionAPI {
         return pixels
     }
 
-    /// The answer: `{"prediction":7,"confidence":0.98,"scores":[10],"input":[784]}`.
-    public static func answer(_ prediction: Prediction, input: [Float]) -> String {
-        let scores = prediction.scores.map { fixed(Double($0), 6) }.joined(separator: ",")
-        let seen = input.map { compact(Double($0)) }.joined(separator: ",")
-        return "{\"prediction\":\(prediction.digit),\"confidence\":\(fixed(prediction.confidence, 6)),\"scores\":[\(scores)],\"input\":[\(seen)]}"
-    }
-
-    /// The whole request: body and content type to the answer's JSON.
+    /// The answer (`Answer`, as `digits query --json` prints it) with the 28×28 input the
+    /// network saw, or "not a digit" when the picture had no ink.
     public static func predict(body: [UInt8], contentType: String?, model: Model) throws(APIError) -> String {
-        let pixels = try image(body: body, contentType: contentType)
-        return answer(model.predict(pixels), input: pixels)
+        guard let pixels = try image(body: body, contentType: contentType) else { return Answer.blank().json }
+        return Answer(model.predict(pixels), input: pixels).json
     }
 
     /// `GET /api/model`: the metadata, with the history as JSON, and where the model came from.
+    /// Built by Foundation's encoder from values, never by pasting the file's text into JSON: a
+    /// history that is not a JSON array is sent as the string it is.
     public static func modelJSON(_ model: Model, source: String) -> String {
-        var fields = ["\"source\":\(jsonString(source))"]
-        for key in model.metadata.keys.sorted() {
-            let value = model.metadata[key]!
-            fields.append("\(jsonString(key)):" + (key == "history" ? value : jsonString(value)))
+        var object: [String: Any] = model.metadata
+        if let history = model.metadata["history"], let data = history.data(using: .utf8),
+           let parsed = try? JSONSerialization.jsonObject(with: data), parsed is [Any] {
+            object["history"] = parsed
         }
-        return "{" + fields.joined(separator: ",") + "}"
-    }
-
-    /// An intensity with at most three decimals and no trailing zeros.
-    static func compact(_ v: Double) -> String {
-        var s = fixed(v, 3)
-        while s.hasSuffix("0") { s.removeLast() }
-        if s.hasSuffix(".") { s.removeLast() }
-        return s
+        object["source"] = source
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            return "{\"error\":\"the model's metadata could not be written as JSON\"}"
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -9,8 +9,8 @@ struct ServerCommand: AsyncParsableCommand {
         commandName: "digits-server",
         abstract: "Serve a page to draw a digit on, and an HTTP API that reads it (the same model and preprocessing as `digits query`).",
         discussion: """
-            POST /api/predict takes image/png, text/csv (784 or 785 values) or application/json \
-            ({"pixels": [784 values 0–255]}) and answers {prediction, confidence, scores, input}. \
+            POST /api/predict takes image/png, image/jpeg, text/csv (784 or 785 values) or application/json \
+            ({"pixels": [784 values 0–255]}) and answers {prediction, probability, verdict, unsure, not_a_digit, top, probabilities, scores, input}. \
             GET /api/model answers the model's metadata, GET /healthz 200. Ctrl-C or SIGTERM stops it.
             """
     )

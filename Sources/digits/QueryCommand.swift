@@ -4,14 +4,16 @@ import DigitsKit
 struct QueryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
-        abstract: "Read the digit in your own images: CSV (784 values per line, or 785 with the label first) or PNG.",
+        abstract: "Read the digit in your own images: PNG, JPEG, or CSV (784 values per line, or 785 with the label first).",
         discussion: """
-            Files are recognised by content. PNG is turned into an MNIST-style image the way MNIST \
-            was made (grayscale, inverted when the background is light, cropped to the ink, scaled \
-            to fit 20×20, centred by mass in 28×28); a 28×28 PNG on a dark background is taken as it is. \
-            The confidence is the predicted digit's share of the ten scores. Exits 1 when any input \
-            could not be read; the others are still answered.
-            """
+            Files are recognised by content. Every picture is made into an MNIST digit the way MNIST \
+            was made (ground found and removed, ink cropped, fitted into 20×20, centred by mass in \
+            28×28); CSV lines too when they are not already in MNIST's convention (--normalize: \
+            always; --raw: never). The probability is calibrated (softmax of the outputs over a \
+            temperature fitted on the validation split); below the model's threshold the answer is \
+            "unsure" with the two most likely digits, and an image with no ink or no likely digit is \
+            "not a digit". Exits 1 when any input could not be read; the others are still answered.
+        """
     )
 
     @Argument(help: ArgumentHelp("Image files (CSV or PNG); - reads standard input.", valueName: "file"))
@@ -25,47 +27,66 @@ struct QueryCommand: ParsableCommand {
     @Flag(help: "Draw the 28×28 input the network saw.")
     var show = false
 
-    @Flag(help: "Take PNG images as they are (28×28, light ink on black), without MNIST preprocessing.")
+    @Flag(help: "Take images exactly as they are (784 values, or a 28×28 picture of light ink on black): no MNIST normalisation.")
     var raw = false
+
+    @Flag(help: "Normalise CSV lines too (crop, fit 20×20, centre by mass), even those already in MNIST's convention.")
+    var normalize = false
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one image file (CSV or PNG), or - for standard input") }
+        if raw && normalize { throw ValidationError("--raw and --normalize exclude each other") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
     }
 
     func run() throws {
-        let (model, _) = try model.load()
+        let (model, choice) = try model.load()
+        if !json { Console.line("model: \(choice.source) (\(model.summary))") }
         var failures = 0
-        let inputs = files.map { ImageInput.read($0, raw: raw) }
+        let inputs = files.map { ImageInput.read($0, normalisation: raw ? .never : normalize ? .always : .automatic) }
         let many = inputs.reduce(0) { $0 + $1.count } > 1
-        for result in inputs.joined() {
-            switch result {
-            case .failure(let error):
-                failures += 1
-                Console.error("Error: \(error)")
-            case .success(let image):
-                let prediction = model.predict(image.pixels)
-                if json {
-                    Console.line(Self.json(image, prediction))
-                } else {
-                    if many { Console.line("\(image.source):") }
-                    Console.line(Self.text(image, prediction))
-                    if show { Console.line(Self.art(image.pixels)) }
-                    if many { Console.line() }
+        for results in inputs {
+            for result in results {
+                switch result {
+                case .failure(.blank(let path)):
+                    // No ink is an answer, not an error: "not a digit".
+                    if json { Console.line(Answer.blank(file: path).json) } else { Console.line("\(many ? path + ": " : "")not a digit (no ink: the image is blank)") }
+                case .failure(let error):
+                    failures += 1
+                    Console.error("Error: \(error)")
+                case .success(let image):
+                    let prediction = model.predict(image.pixels)
+                    if json {
+                        Console.line(Answer(prediction, file: image.source, label: image.label).json)
+                    } else {
+                        if many { Console.line("\(image.source):") }
+                        Console.line(Self.text(image, prediction))
+                        if show { Console.line(Self.art(image.pixels)) }
+                        if many { Console.line() }
+                    }
                 }
             }
         }
         if failures > 0 { throw ExitCode.failure }
     }
 
+    /// The answer in words, then the ten probabilities as bars.
     static func text(_ image: QueryImage, _ p: Prediction) -> String {
-        var first = "prediction: \(p.digit) (confidence \(fixed(p.confidence, 2)))"
+        let percentOf = { (v: Float) in fixed(Double(v), 2) }
+        var first: String
+        switch p.verdict {
+        case .sure: first = "prediction: \(p.digit) (probability \(percentOf(p.probability)))"
+        case .unsure:
+            let (a, b) = (p.top[0], p.top[1])
+            first = "unsure: \(a.digit) (probability \(percentOf(a.probability))) or \(b.digit) (\(percentOf(b.probability)))"
+        case .notADigit: first = "not a digit (best guess \(p.digit), probability \(percentOf(p.probability)))"
+        }
         if let label = image.label {
             first += label == p.digit ? "  label \(label): correct" : "  label \(label): WRONG"
         }
         let width = 30
         let bars = (0..<10).map { k -> String in
-            let v = max(0, min(1, Double(p.scores[k])))
+            let v = max(0, min(1, Double(p.probabilities[k])))
             let eighths = Int((v * Double(width * 8)).rounded())
             let blocks = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
             var bar = String(repeating: "█", count: eighths / 8) + blocks[eighths % 8]
@@ -73,13 +94,6 @@ struct QueryCommand: ParsableCommand {
             return "  \(k) \(bar) \(fixed(v, 3))\(k == p.digit ? " ◀" : "")"
         }
         return ([first] + bars).joined(separator: "\n")
-    }
-
-    static func json(_ image: QueryImage, _ p: Prediction) -> String {
-        let scores = p.scores.map { fixed(Double($0), 6) }.joined(separator: ",")
-        var out = "{\"file\":\(jsonString(image.source)),\"prediction\":\(p.digit),\"confidence\":\(fixed(p.confidence, 6)),\"scores\":[\(scores)]"
-        if let label = image.label { out += ",\"label\":\(label)" }
-        return out + "}"
     }
 
     /// The 28×28 input as text, two characters per pixel so it keeps its shape.

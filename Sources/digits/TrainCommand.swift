@@ -113,9 +113,11 @@ struct TrainCommand: ParsableCommand {
         let seconds = monotonicSeconds() - started
         let network = run.network
         let evaluation = Evaluation(network: network, inputs: options.inputs, data: test)
-        let model = Model(network: network, inputs: options.inputs,
+        var model = Model(network: network, inputs: options.inputs,
                           metadata: Model.metadata(for: options, network: network, history: run.history,
                                                    testAccuracy: evaluation.accuracy))
+        // Probabilities and thresholds are fitted on the held-out images, when there are any.
+        if let validation { model.metadata = Calibration.fit(model: model, on: validation).stored(in: model.metadata) }
         try Safetensors.save(model, to: output)
         if json {
             let epochs = run.history.map {

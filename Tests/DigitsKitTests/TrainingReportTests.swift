@@ -28,14 +28,14 @@ struct TrainingReportTests {
         #expect(report.evaluation.total == 120)
         #expect(report.mistakes.count == 48)
         #expect(report.mistakes.allSatisfy { $0.prediction.digit != $0.label })
-        let confidences = report.mistakes.map(\.prediction.confidence)
+        let confidences = report.mistakes.map(\.prediction.probability)
         #expect(confidences == confidences.sorted(by: >))
         // No mistake left out was more confident than the last one shown.
         let shown = Set(report.mistakes.map(\.index))
         let data = Self.dataset()
         for n in 0..<data.count where !shown.contains(n) {
             let p = report.model.predict(Array(data.image(n)).map(Float.init))
-            if p.digit != Int(data.labels[n]) { #expect(p.confidence <= confidences.last!) }
+            if p.digit != Int(data.labels[n]) { #expect(p.probability <= confidences.last!) }
         }
         // Shown as ink on paper.
         let first = report.mistakes[0]

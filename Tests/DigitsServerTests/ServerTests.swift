@@ -22,9 +22,11 @@ struct ServerTests {
            let test = try? MNISTDirectory(path: dir).load(.test) {
             return (0..<20).map { (Array(test.image($0)), Int(test.labels[$0])) }
         }
+        // Bars 21 pixels tall, 1, 3 or 5 wide, centred on pixel 14: already in MNIST's convention.
         return (0..<10).map { d in
             var pixels = [UInt8](repeating: 0, count: 784)
-            for y in 4..<24 { for x in (10 + d % 5)..<(13 + d % 5 + d / 5) { pixels[y * 28 + x] = 255 } }
+            let width = 1 + 2 * (d % 3)
+            for y in 4..<25 { for x in (14 - width / 2)..<(14 - width / 2 + width) { pixels[y * 28 + x] = 255 } }
             return (pixels, 1)
         }
     }()
@@ -98,7 +100,7 @@ struct ServerTests {
         var canvas = [UInt8](repeating: 255, count: 280 * 280)
         for y in 40..<240 { for x in 130..<152 { canvas[y * 280 + x] = 0 } }
         let png = PNGImage.encode(GrayImage(width: 280, height: 280, pixels: canvas))
-        let expected = try ImageInput.images(in: png, path: "x", raw: false)[0].get()
+        let expected = try ImageInput.images(in: png, path: "x")[0].get()
         try await Self.app().test(.router) { client in
             let (status, answer) = try await Self.post(client, png, type: "image/png")
             #expect(status == .ok)

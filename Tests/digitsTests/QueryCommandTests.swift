@@ -1,4 +1,5 @@
 import DigitsKit
+import DigitsResources
 import Foundation
 import Testing
 
@@ -21,9 +22,11 @@ struct QueryCommandTests {
         let result = try Binary.run(["query", file(Self.csv)], in: Fixture.folder())
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines.first?.hasPrefix("prediction: ") == true)
-        #expect(lines.first?.contains("(confidence 0.") == true || lines.first?.contains("(confidence 1.00)") == true)
-        #expect(lines.count == 11)  // the prediction and ten bars
+        #expect(lines.first == "model: the model shipped with digits (\(try Safetensors.load(DefaultModel.path!).summary))")
+        // A clear "1", read surely, unsurely or not at all: each verdict has its own first words.
+        #expect(["prediction: 1 (probability ", "unsure: ", "not a digit"].contains { lines.dropFirst().first?.hasPrefix($0) == true },
+                "\(lines.dropFirst().first ?? "")")
+        #expect(lines.count == 12)  // the model, the answer and ten bars
     }
 
     @Test func jsonHasFileScoresAndLabel() throws {
@@ -32,8 +35,13 @@ struct QueryCommandTests {
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
         #expect(object["file"] as? String == path)
         #expect((object["scores"] as! [Double]).count == 10)
+        let probabilities = object["probabilities"] as! [Double]
+        #expect(probabilities.count == 10 && abs(probabilities.reduce(0, +) - 1) < 1e-5)
         #expect(object["label"] as? Int == 1)
-        #expect((0...9).contains(object["prediction"] as! Int))
+        let prediction = object["prediction"] as! Int
+        #expect(object["probability"] as? Double == probabilities[prediction])
+        #expect((object["top"] as! [[String: Any]]).first?["digit"] as? Int == prediction)
+        #expect(object["unsure"] is Bool && object["not_a_digit"] is Bool && object["verdict"] is String)
     }
 
     @Test func readsStandardInputAndShowsTheInput() throws {
@@ -60,7 +68,8 @@ struct QueryCommandTests {
         ("nan", Array(("NaN," + (0..<783).map { _ in "0" }.joined(separator: ",")).utf8), "is not a number"),
         ("big", Array(("300," + (0..<783).map { _ in "0" }.joined(separator: ",")).utf8), "outside 0–255"),
         ("letters", Array("abc,def".utf8), "2 values"),
-        ("binary", [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 0x4A, 0x46, 0x49, 0x46], "neither CSV nor PNG"),
+        ("binary", [0x00, 0x01, 0xFE, 0x80, 0, 0x10, 0x4A, 0x46, 0x49, 0x46], "neither CSV, PNG nor JPEG"),
+        ("a JPEG cut after its header", [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 0x4A, 0x46, 0x49, 0x46], "unreadable JPEG"),
         ("signature", PNGImage.signature, "unreadable PNG"),
     ] as [(String, [UInt8], String)])
     func badInputIsOneLineNamingTheFile(name: String, content: [UInt8], message: String) throws {
@@ -94,7 +103,8 @@ struct QueryCommandTests {
                 let path = "\(out)/\(index).\(format)"
                 let export = try Binary.run(["export", "--data", data, "--index", "\(index)", "--format", format, "--output", path])
                 #expect(export.status == 0, "\(export.stderr)")
-                let query = try Binary.run(["query", "--json", "--model", modelPath, path])
+                // --raw: the fixture's images are not MNIST digits, and export → query is to give back the exact input.
+                let query = try Binary.run(["query", "--json", "--raw", "--model", modelPath, path])
                 let object = try JSONSerialization.jsonObject(with: Data(query.stdout.utf8)) as! [String: Any]
                 #expect(object["prediction"] as? Int == expected[index], "\(format) export of test image \(index)")
                 if format == "csv" { #expect(object["label"] as? Int == Int(test.labels[index])) }

@@ -98,7 +98,7 @@ struct RobustnessTests {
         cases.append(("PNG with a wrong CRC", crc))
         cases.append(("PNG of zero width", withSize(png, width: 0, height: 30)))
         cases.append(("PNG declaring 100000 × 100000", withSize(png, width: 100_000, height: 100_000)))
-        cases.append(("a JPEG renamed .png", [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF".utf8) + [UInt8](repeating: 0x42, count: 300)))
+        cases.append(("a JPEG signature with garbage behind it", [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF".utf8) + [UInt8](repeating: 0x42, count: 300)))
         return cases
     }
 

@@ -10,32 +10,43 @@ public struct QueryImage: Sendable {
     public let label: Int?
 }
 
-/// Reads the images of one file (or standard input, `-`): PNG when it starts with the PNG
+/// Whether an image is made into an MNIST digit before it is read.
+public enum Normalisation: Sendable, Equatable {
+    /// Pictures always; CSV lines only when they are not in MNIST's convention
+    /// (`Preprocess.isMNISTConvention`).
+    case automatic
+    /// Every image, CSV lines included (`digits query --normalize`).
+    case always
+    /// None: 784 values, or a 28×28 picture, taken exactly as they are (`--raw`).
+    case never
+}
+
+/// Reads the images of one file (or standard input, `-`): PNG or JPEG when it starts with their
 /// signature, CSV when it is text; the name of the file plays no part.
 public enum ImageInput {
     /// Input files larger than this are refused before they are read whole.
     public static let sizeLimit = 256 << 20
 
-    public static func read(_ path: String, raw: Bool) -> [Result<QueryImage, InputError>] {
+    public static func read(_ path: String, normalisation: Normalisation = .automatic) -> [Result<QueryImage, InputError>] {
         let bytes: [UInt8]
         do {
             bytes = try load(path)
         } catch {
             return [.failure(error)]
         }
-        return images(in: bytes, path: path, raw: raw)
+        return images(in: bytes, path: path, normalisation: normalisation)
     }
 
     /// The images held by `bytes` that came from `path`.
-    public static func images(in bytes: [UInt8], path: String, raw: Bool) -> [Result<QueryImage, InputError>] {
+    public static func images(in bytes: [UInt8], path: String, normalisation: Normalisation = .automatic) -> [Result<QueryImage, InputError>] {
         let name = path == "-" ? "(stdin)" : path
         if bytes.isEmpty || bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             return [.failure(.empty(path: name))]
         }
-        if PNGImage.isPNG(bytes) {
+        if PNGImage.isPNG(bytes) || JPEGImage.isJPEG(bytes) {
             do {
-                let image = try PNGImage.decode(bytes, path: name)
-                let pixels = raw || Preprocess.isMNISTStyle(image)
+                let image = PNGImage.isPNG(bytes) ? try PNGImage.decode(bytes, path: name) : try JPEGImage.decode(bytes, path: name)
+                let pixels = normalisation == .never
                     ? try Preprocess.raw(image, path: name)
                     : try Preprocess.mnist(image, path: name)
                 return [.success(QueryImage(source: name, file: name, pixels: pixels, label: nil))]
@@ -50,7 +61,14 @@ public enum ImageInput {
         if rows.isEmpty { return [.failure(.empty(path: name))] }
         let many = rows.count > 1
         return rows.map { row in
-            row.map { QueryImage(source: many ? "\(name):\($0.line)" : name, file: name, pixels: $0.pixels, label: $0.label) }
+            row.flatMap { row -> Result<QueryImage, InputError> in
+                let source = many ? "\(name):\(row.line)" : name
+                let normalise = normalisation == .always || (normalisation == .automatic && !Preprocess.isMNISTConvention(row.pixels))
+                let pixels: Result<[Float], InputError> = normalise
+                    ? Result { () throws(InputError) in try Preprocess.mnist(pixels: row.pixels, path: source) }
+                    : .success(row.pixels)
+                return pixels.map { QueryImage(source: source, file: name, pixels: $0, label: row.label) }
+            }
         }
     }
 

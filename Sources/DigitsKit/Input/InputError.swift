@@ -11,6 +11,8 @@ public enum InputError: Error, Equatable, Sendable {
     case badLabel(path: String, line: Int, text: String)
     case badPNG(path: String, reason: String)
     case pngTooLarge(path: String, width: Int, height: Int, limit: Int)
+    case badImage(path: String, format: String, reason: String)
+    case imageTooLarge(path: String, format: String, width: Int, height: Int, limit: Int)
     case notMNISTSize(path: String, width: Int, height: Int)
     case blank(path: String)
 }
@@ -21,11 +23,11 @@ extension InputError: CustomStringConvertible {
         case .unreadable(let path, let reason):
             return "\(path): cannot read: \(reason)"
         case .empty(let path):
-            return "\(path): empty file (expected CSV of 784 or 785 values per line, or a PNG image)"
+            return "\(path): empty file (expected CSV of 784 or 785 values per line, or a PNG or JPEG image)"
         case .tooLarge(let path, let bytes, let limit):
             return "\(path): \(bytes) bytes, over the \(limit)-byte limit for an input file"
         case .unrecognised(let path):
-            return "\(path): neither CSV nor PNG (no PNG signature, and not text)"
+            return "\(path): neither CSV, PNG nor JPEG (no PNG or JPEG signature, and not text)"
         case .wrongValueCount(let path, let line, let found):
             return "\(path): line \(line): \(found) values, expected 784 (28×28 pixels) or 785 (label first)"
         case .notANumber(let path, let line, let column, let text):
@@ -40,6 +42,10 @@ extension InputError: CustomStringConvertible {
             return "\(path): unreadable PNG: \(reason)"
         case .pngTooLarge(let path, let width, let height, let limit):
             return "\(path): PNG declares \(width) × \(height) pixels, over the \(limit) × \(limit) limit"
+        case .badImage(let path, let format, let reason):
+            return "\(path): unreadable \(format): \(reason)"
+        case .imageTooLarge(let path, let format, let width, let height, let limit):
+            return "\(path): \(format) declares \(width) × \(height) pixels, over the \(limit) × \(limit) limit"
         case .notMNISTSize(let path, let width, let height):
             return "\(path): --raw needs a 28 × 28 image, this one is \(width) × \(height)"
         case .blank(let path):

@@ -1,86 +1,119 @@
-/// Turns a person's picture into what MNIST's images are, the way MNIST itself was made:
-/// white ink on black, the digit's bounding box scaled to fit 20×20 keeping its aspect ratio
-/// (anti-aliased by area averaging), placed in 28×28 with its centre of mass at the centre.
+/// Turns a person's picture into what MNIST's images are, the way MNIST itself was made, for
+/// every image whatever its size and ground: the ground found from the image (`Ground`), ruled
+/// lines and stray ink removed (`RuledLines`, `InkComponents`), the digit's bounding box scaled
+/// to fit 20×20 keeping its aspect ratio (anti-aliased by area averaging), placed in 28×28 with
+/// its centre of mass on pixel 14 (where MNIST's training images have it: mean 14.0 in x and y).
+/// An image that already is an MNIST digit comes out unchanged: its box is 19 or 20 pixels (no
+/// rescaling within 6%), its centre of mass within half a pixel of 14 (a shift by a whole pixel,
+/// rounded, moves it by none) and its brightest pixel 254 or 255 (no stretching within 2%);
+/// only a speck of dirt apart from the digit, which some of MNIST's have, is dropped.
 public enum Preprocess {
-    public static let box = 20.0
+    public static let box = 20
     public static let side = 28
+    /// The pixel MNIST centres the mass on (0-based, x and y).
+    static let centre: Float = 14
+
+    /// How ink must differ from its ground (0…255) to be read: less is a blank page.
+    static let minimumContrast: Float = 12
+    /// The digit's pieces are found on ink above this share of its strongest level.
+    static let pieceLevel: Float = 0.25
 
     /// The 784 MNIST-style intensities (0…255) for `image`.
     public static func mnist(_ image: GrayImage, path: String) throws(InputError) -> [Float] {
-        let (w, h) = (image.width, image.height)
-        // Dark ink on light paper is inverted: the border (where paper is) tells which.
-        var border: [UInt8] = []
-        for x in 0..<w { border.append(image[x, 0]); border.append(image[x, h - 1]) }
-        for y in 0..<h { border.append(image[0, y]); border.append(image[w - 1, y]) }
-        border.sort()
-        let paper = Double(border[border.count / 2])
-        let invert = paper > 127
-        let background = invert ? 255 - paper : paper
-        // Ink above the background level, rescaled to 0…255; faint noise (under a tenth of
-        // the strongest ink) is dropped so it cannot stretch the bounding box.
-        var ink = image.pixels.map { p -> Double in
-            let v = invert ? 255 - Double(p) : Double(p)
-            return max(0, v - background) * 255 / max(1, 255 - background)
-        }
-        let strongest = ink.max() ?? 0
-        guard strongest > 0 else { throw .blank(path: path) }
-        for i in ink.indices where ink[i] < strongest * 0.1 { ink[i] = 0 }
+        guard let ink = digitInk(InkImage.brightness(of: image)) else { throw .blank(path: path) }
+        return fit(ink)
+    }
 
+    /// The same for 784 values already light ink on black (a CSV line that is not in MNIST's
+    /// convention: too large, too small or off-centre).
+    public static func mnist(pixels: [Float], path: String) throws(InputError) -> [Float] {
+        let bytes = pixels.map { UInt8(max(0, min(255, $0.rounded()))) }
+        return try mnist(GrayImage(width: side, height: side, pixels: bytes), path: path)
+    }
+
+    /// The ink of the digit in `image`, or nil when there is none to read.
+    static func digitInk(_ image: InkImage) -> InkImage? {
+        var ink = Ground.ink(of: image)
+        let strongest = ink.values.max() ?? 0
+        guard strongest >= minimumContrast else { return nil }
+        let level = pieceLevel * strongest
+        RuledLines.remove(from: &ink, threshold: level)
+        let pieces = InkComponents(ink, threshold: level)
+        let chosen = pieces.digit(width: ink.width, height: ink.height)
+        let pixels = chosen.reduce(0) { $0 + pieces.pieces[$1].pixels }
+        guard pixels >= 6 else { return nil }
+        return pieces.keeping(chosen, of: ink, radius: 2 + max(ink.width, ink.height) / 100)
+    }
+
+    /// The ink's box fitted into 20×20 and its centre of mass put on pixel 14.
+    static func fit(_ ink: InkImage) -> [Float] {
+        let (w, h) = (ink.width, ink.height)
         var (x0, y0, x1, y1) = (w, h, -1, -1)
-        var mass = 0.0, mx = 0.0, my = 0.0
+        var mass: Float = 0, mx: Float = 0, my: Float = 0
         for y in 0..<h {
-            for x in 0..<w where ink[y * w + x] > 0 {
-                let v = ink[y * w + x]
+            for x in 0..<w where ink[x, y] > 0 {
+                let v = ink[x, y]
                 x0 = min(x0, x); x1 = max(x1, x); y0 = min(y0, y); y1 = max(y1, y)
-                mass += v
-                mx += v * (Double(x) + 0.5)
-                my += v * (Double(y) + 0.5)
+                mass += v; mx += v * Float(x); my += v * Float(y)
             }
         }
         let (cx, cy) = (mx / mass, my / mass)
-        // Output coordinate = scale · (source − origin) + offset, with the centre of mass on 14.
-        let scale = box / Double(max(x1 - x0 + 1, y1 - y0 + 1))
-        let half = Double(side) / 2
-        let offsetX = half - scale * cx, offsetY = half - scale * cy
-        let weightsX = areaWeights(count: w, scale: scale, offset: offsetX)
-        let weightsY = areaWeights(count: h, scale: scale, offset: offsetY)
-
-        // Separable box filter: rows first, then columns.
-        var rows = [Double](repeating: 0, count: h * side)
-        for y in y0...y1 {
-            for (x, list) in weightsX.enumerated() where x >= x0 && x <= x1 {
-                let v = ink[y * w + x]
-                if v == 0 { continue }
-                for (X, weight) in list { rows[y * side + X] += v * weight }
-            }
-        }
-        var out = [Double](repeating: 0, count: side * side)
-        for y in y0...y1 {
-            for (Y, weight) in weightsY[y] {
-                for X in 0..<side { out[Y * side + X] += rows[y * side + X] * weight }
-            }
-        }
-        // Each output pixel averages the source area it covers: divide by that area (1/scale²).
-        let norm = scale * scale
-        let peak = (out.max() ?? 0) * norm
-        let gain = peak > 0 ? 255 / peak : 0
-        return out.map { Float(min(255, ($0 * norm * gain).rounded())) }
+        let scale = Float(box) / Float(max(x1 - x0 + 1, y1 - y0 + 1))
+        let out = abs(scale - 1) <= 0.06
+            ? shifted(ink, by: ((centre - cx).rounded(), (centre - cy).rounded()))
+            : resampled(ink, rows: y0...y1, columns: x0...x1, scale: scale,
+                        offset: (centre + 0.5 - scale * (cx + 0.5), centre + 0.5 - scale * (cy + 0.5)))
+        // The brightest pixel made 255, unless it is within 2% of it already (as MNIST's are).
+        let peak = out.max() ?? 0
+        let gain = peak >= 250 ? 1 : peak > 0 ? 255 / peak : 0
+        return out.map { min(255, ($0 * gain).rounded()) }
     }
 
-    /// For each source index along one axis, the output pixels its extent [i, i+1) maps onto
-    /// and the length of each overlap, in output units.
-    private static func areaWeights(count: Int, scale: Double, offset: Double) -> [[(Int, Double)]] {
-        (0..<count).map { i in
-            let a = scale * Double(i) + offset, b = scale * Double(i + 1) + offset
-            var list: [(Int, Double)] = []
-            var X = Int(a.rounded(.down))
-            while Double(X) < b {
-                let overlap = min(b, Double(X + 1)) - max(a, Double(X))
-                if X >= 0 && X < side && overlap > 0 { list.append((X, overlap / scale)) }
-                X += 1
-            }
-            return list
+    /// Already the right size: moved by whole pixels, so nothing is blurred.
+    private static func shifted(_ ink: InkImage, by shift: (Float, Float)) -> [Float] {
+        let (dx, dy) = (Int(shift.0), Int(shift.1))
+        var out = [Float](repeating: 0, count: side * side)
+        for y in 0..<ink.height where (0..<side).contains(y + dy) {
+            for x in 0..<ink.width where (0..<side).contains(x + dx) { out[(y + dy) * side + x + dx] = ink[x, y] }
         }
+        return out
+    }
+
+    /// Output = scale · (source − origin) + offset on continuous coordinates, each output pixel
+    /// the average of the source area it covers (a separable box filter: rows, then columns).
+    private static func resampled(_ ink: InkImage, rows: ClosedRange<Int>, columns: ClosedRange<Int>,
+                                  scale: Float, offset: (Float, Float)) -> [Float] {
+        let weightsX = columns.map { areaWeights(index: $0, scale: scale, offset: offset.0) }
+        var across = [Float](repeating: 0, count: rows.count * side)
+        for (r, y) in rows.enumerated() {
+            for (c, x) in columns.enumerated() {
+                let v = ink[x, y]
+                if v == 0 { continue }
+                for (X, weight) in weightsX[c] { across[r * side + X] += v * weight }
+            }
+        }
+        var out = [Float](repeating: 0, count: side * side)
+        for (r, y) in rows.enumerated() {
+            for (Y, weight) in areaWeights(index: y, scale: scale, offset: offset.1) {
+                for X in 0..<side { out[Y * side + X] += across[r * side + X] * weight }
+            }
+        }
+        // Each output pixel covers 1/scale² source pixels: the sums become averages.
+        return out.map { $0 * scale * scale }
+    }
+
+    /// The output pixels that source pixel `index` ([index, index+1)) lands on along one axis,
+    /// each with the length of the overlap in source units.
+    private static func areaWeights(index: Int, scale: Float, offset: Float) -> [(Int, Float)] {
+        let a = scale * Float(index) + offset, b = scale * Float(index + 1) + offset
+        var list: [(Int, Float)] = []
+        var X = Int(a.rounded(.down))
+        while Float(X) < b {
+            let overlap = min(b, Float(X + 1)) - max(a, Float(X))
+            if X >= 0 && X < side && overlap > 0 { list.append((X, overlap / scale)) }
+            X += 1
+        }
+        return list
     }
 
     /// The image as it is (already 28×28 MNIST-style: light ink on black).
@@ -91,12 +124,24 @@ public enum Preprocess {
         return image.pixels.map(Float.init)
     }
 
-    /// Whether `image` already looks like an MNIST image: 28×28 on a dark background.
-    public static func isMNISTStyle(_ image: GrayImage) -> Bool {
-        guard image.width == side, image.height == side else { return false }
-        var border: [UInt8] = []
-        for i in 0..<side { border += [image[i, 0], image[i, side - 1], image[0, i], image[side - 1, i]] }
-        border.sort()
-        return border[border.count / 2] < 128
+    /// Whether 784 values are already in MNIST's convention, as MNIST's own images all are:
+    /// light ink on a black ground, the ink's box 16 to 22 pixels on its longer side (MNIST's
+    /// are 19 or 20), its centre of mass within 1.5 pixels of pixel 14 in x and y (MNIST's are
+    /// within 0.5). A CSV line that is not is normalised like a picture.
+    public static func isMNISTConvention(_ pixels: [Float]) -> Bool {
+        guard pixels.count == side * side else { return false }
+        if pixels.sorted()[pixels.count / 2] > 127 { return false }
+        var (x0, y0, x1, y1) = (side, side, -1, -1)
+        var mass: Float = 0, mx: Float = 0, my: Float = 0
+        for y in 0..<side {
+            for x in 0..<side where pixels[y * side + x] > 0 {
+                let v = pixels[y * side + x]
+                x0 = min(x0, x); x1 = max(x1, x); y0 = min(y0, y); y1 = max(y1, y)
+                mass += v; mx += v * Float(x); my += v * Float(y)
+            }
+        }
+        guard mass > 0 else { return true }
+        let longer = max(x1 - x0 + 1, y1 - y0 + 1)
+        return (16...22).contains(longer) && abs(mx / mass - centre) <= 1.5 && abs(my / mass - centre) <= 1.5
     }
 }

@@ -6,8 +6,8 @@ import DigitsKit
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     // The whole path of `digits query`: content sniffing, libpng, MNIST preprocessing.
-    for raw in [false, true] {
-        for result in ImageInput.images(in: bytes, path: "fuzz", raw: raw) {
+    for normalisation in [Normalisation.automatic, .always, .never] {
+        for result in ImageInput.images(in: bytes, path: "fuzz", normalisation: normalisation) {
             if case .success(let image) = result { precondition(image.pixels.count == 784 && image.pixels.allSatisfy { $0 >= 0 && $0 <= 255 }) }
         }
     }

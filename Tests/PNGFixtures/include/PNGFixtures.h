@@ -16,4 +16,15 @@ int pngfixture_encode(uint8_t **out, size_t *out_length,
                       const uint8_t *palette, int palette_count,
                       const uint8_t *trns, int trns_count);
 
+/// The body of an APP1 segment ("Exif\0\0", then TIFF) holding only EXIF Orientation =
+/// `orientation`, little- or big-endian, written into `out` (32 bytes); returns its length.
+size_t jpegfixture_exif(uint8_t *out, int orientation, int big_endian);
+
+/// A JPEG of `samples` (1 component gray, 3 RGB or 4 CMYK, 8 bits each, row-major) at
+/// `quality`, progressive or baseline, with an EXIF Orientation tag when `orientation` is not 0.
+/// Returns 0 and sets *out (free with free()).
+int jpegfixture_encode(uint8_t **out, size_t *length, uint32_t width, uint32_t height,
+                       const uint8_t *samples, int components, int progressive, int quality,
+                       int orientation);
+
 #endif

@@ -85,7 +85,7 @@ extension TrainingReport {
         .section(.id("mistakes"),
                  .h2("The most confident mistakes"),
                  .p(.text(mistakes.isEmpty ? "The network reads every test image right."
-                          : "The \(mistakes.count) test images the network gets wrong with the most confidence (its share of the ten outputs), most confident first.")),
+                          : "The \(mistakes.count) test images the network gets wrong with the highest probability (calibrated: softmax(z/T), T fitted on the validation split when the model was), most confident first.")),
                  .div(.class("gallery"),
                       .forEach(mistakes) { m in
                           .element(named: "figure", nodes: [
@@ -93,7 +93,7 @@ extension TrainingReport {
                                    .alt("test image \(m.index): a \(m.label) read as \(m.prediction.digit)")),
                               .element(named: "figcaption", nodes: [
                                   .strong(.text("\(m.label) → \(m.prediction.digit)")),
-                                  .text(" \(percent(m.prediction.confidence))"),
+                                  .text(" \(percent(Double(m.prediction.probability)))"),
                                   .br(),
                                   .small(.text("test #\(m.index)")),
                               ]),

@@ -32,15 +32,16 @@ public struct TrainingReport: Sendable {
         self.trainingSeconds = trainingSeconds
         let O = model.network.outputCount
         let scores = Kernels.predict(model.network, images: test.images, count: test.count, table: model.inputs.table)
-        let predictions = (0..<test.count).map { n in
-            Prediction(digit: argmax(scores[n * O..<(n + 1) * O]), scores: Array(scores[n * O..<(n + 1) * O]))
+        let digits = (0..<test.count).map { n in argmax(scores[n * O..<(n + 1) * O]) }
+        evaluation = Evaluation(predictions: digits, labels: test.labels)
+        // The mistakes, with the calibrated probability the model gives each (`Model.predict`).
+        let wrong = digits.indices.filter { digits[$0] != Int(test.labels[$0]) }
+            .map { (index: $0, prediction: model.predict(Array(test.image($0)).map(Float.init))) }
+        let ranked = wrong.sorted { a, b in
+            a.prediction.probability != b.prediction.probability ? a.prediction.probability > b.prediction.probability : a.index < b.index
         }
-        evaluation = Evaluation(predictions: predictions.map(\.digit), labels: test.labels)
-        let wrong = predictions.indices.filter { predictions[$0].digit != Int(test.labels[$0]) }
-        let ranked = wrong.map { (index: $0, confidence: predictions[$0].confidence) }
-            .sorted { $0.confidence != $1.confidence ? $0.confidence > $1.confidence : $0.index < $1.index }
         mistakes = ranked.prefix(max(0, mistakeCount)).map { r in
-            Mistake(index: r.index, label: Int(test.labels[r.index]), prediction: predictions[r.index],
+            Mistake(index: r.index, label: Int(test.labels[r.index]), prediction: r.prediction,
                     image: Self.paper(Array(test.image(r.index))))
         }
     }
@@ -84,9 +85,9 @@ public struct TrainingReport: Sendable {
         }
     }
 
-    /// A mistake's caption: true digit, prediction, confidence.
+    /// A mistake's caption: true digit, prediction, probability.
     static func caption(_ m: Mistake) -> String {
-        "\(m.label) as \(m.prediction.digit) \(fixed(m.prediction.confidence * 100, 0))%"
+        "\(m.label) as \(m.prediction.digit) \(fixed(Double(m.prediction.probability) * 100, 0))%"
     }
 
     /// Every figure of the report, each with the file name `--png` gives it.
@@ -94,7 +95,7 @@ public struct TrainingReport: Sendable {
         var list: [(String, Figure)] = [
             ("learning-curves", Charts.learningCurves(model.history)),
             ("confusion", Charts.confusion(evaluation)),
-            ("mistakes", Charts.tileSheet(title: "The most confident mistakes: true digit as prediction, confidence",
+            ("mistakes", Charts.tileSheet(title: "The most confident mistakes: true digit as prediction, probability",
                                           tiles: mistakes.map { (RGBImage($0.image), Self.caption($0)) }, columns: 8, tileSize: 64)),
         ]
         if inputsAreImages {

@@ -1,0 +1,91 @@
+import Foundation
+
+/// The answer about one image as `digits query --json` prints it and `POST /api/predict` sends
+/// it: one shape, one encoder (Foundation's, keys sorted), so no text from outside is ever
+/// pasted into JSON.
+public struct Answer: Encodable, Sendable, Equatable {
+    public struct Likely: Encodable, Sendable, Equatable {
+        public let digit: Int
+        public let probability: Float
+    }
+
+    /// The file (and CSV line) the image came from; nil for a request body.
+    public var file: String?
+    /// The most likely digit; nil only when there was no ink to read.
+    public var prediction: Int?
+    /// Its calibrated probability (`Calibration`).
+    public var probability: Float
+    /// "sure", "unsure" or "not_a_digit" (`Prediction.Verdict`).
+    public var verdict: String
+    public var unsure: Bool
+    public var notADigit: Bool
+    /// Why "not a digit", in words.
+    public var reason: String?
+    /// The two most likely digits, most likely first.
+    public var top: [Likely]
+    /// All ten calibrated probabilities, and the network's ten outputs as they are.
+    public var probabilities: [Float]
+    public var scores: [Float]
+    /// The label a CSV line carried.
+    public var label: Int?
+    /// The 28×28 input the network saw (intensities 0…255), when asked for.
+    public var input: [Float]?
+
+    enum CodingKeys: String, CodingKey {
+        case file, prediction, probability, verdict, unsure, notADigit = "not_a_digit", reason, top, probabilities, scores, label, input
+    }
+
+    /// As synthesised, but `prediction` is always there: null when there was nothing to read.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(file, forKey: .file)
+        try c.encode(prediction, forKey: .prediction)
+        try c.encode(probability, forKey: .probability)
+        try c.encode(verdict, forKey: .verdict)
+        try c.encode(unsure, forKey: .unsure)
+        try c.encode(notADigit, forKey: .notADigit)
+        try c.encodeIfPresent(reason, forKey: .reason)
+        try c.encode(top, forKey: .top)
+        try c.encode(probabilities, forKey: .probabilities)
+        try c.encode(scores, forKey: .scores)
+        try c.encodeIfPresent(label, forKey: .label)
+        try c.encodeIfPresent(input, forKey: .input)
+    }
+
+    public init(_ p: Prediction, file: String? = nil, label: Int? = nil, input: [Float]? = nil) {
+        self.file = file
+        prediction = p.digit
+        probability = p.probability
+        verdict = p.verdict.rawValue
+        unsure = p.verdict == .unsure
+        notADigit = p.verdict == .notADigit
+        reason = p.verdict == .notADigit ? "no digit is that unlikely: probability \(fixed(Double(p.probability), 2)) of the best guess" : nil
+        top = p.top.map { Likely(digit: $0.digit, probability: $0.probability) }
+        probabilities = p.probabilities
+        scores = p.scores
+        self.label = label
+        self.input = input
+    }
+
+    /// The answer for an image with no ink at all: not a digit, no guess.
+    public static func blank(file: String? = nil) -> Answer {
+        Answer(file: file, prediction: nil, probability: 0, verdict: Prediction.Verdict.notADigit.rawValue, unsure: false,
+               notADigit: true, reason: "no ink: the image is blank", top: [], probabilities: [], scores: [], label: nil, input: nil)
+    }
+
+    private init(file: String?, prediction: Int?, probability: Float, verdict: String, unsure: Bool, notADigit: Bool,
+                 reason: String?, top: [Likely], probabilities: [Float], scores: [Float], label: Int?, input: [Float]?) {
+        self.file = file; self.prediction = prediction; self.probability = probability; self.verdict = verdict
+        self.unsure = unsure; self.notADigit = notADigit; self.reason = reason; self.top = top
+        self.probabilities = probabilities; self.scores = scores; self.label = label; self.input = input
+    }
+
+    /// One line of JSON.
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Only a number that is not finite can fail to encode; a model with one is refused on load.
+        guard let data = try? encoder.encode(self) else { return "{\"error\":\"the answer held a number that is not finite\"}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,142 @@
+/// Separates the ink of a picture from what it is written on, without a fixed threshold:
+/// which side is ink (dark on light or light on dark), the level of the ground at every point
+/// (a phone photo of paper is brighter at one side than the other), and how noisy that ground
+/// is. What is left is the ink, with its anti-aliased grey levels kept, never binarised.
+enum Ground {
+    /// The ink of `image`: brightness turned so that ink is high, minus the fitted ground,
+    /// minus the ground's noise level (4 σ), clipped at 0.
+    static func ink(of image: InkImage) -> InkImage {
+        var v = image
+        if inkIsDark(image) {
+            for i in v.values.indices { v.values[i] = 255 - v.values[i] }
+        }
+        let surface = Surface.fit(to: v)
+        var residual = v
+        for y in 0..<v.height {
+            for x in 0..<v.width { residual[x, y] = v[x, y] - surface.value(x: x, y: y, width: v.width, height: v.height) }
+        }
+        let threshold = 4 * noise(of: residual.values)
+        for i in residual.values.indices { residual.values[i] = max(0, residual.values[i] - threshold) }
+        return residual
+    }
+
+    /// Whether the ink is darker than its ground. The ground is what the border mostly shows
+    /// (a digit may touch the border, but seldom most of it); it is compared with the image's
+    /// extremes (1st and 99th percentiles) rather than with a fixed 128, so that a dim photo of
+    /// white paper, or grey ink on grey paper, is still read the right way round.
+    static func inkIsDark(_ image: InkImage) -> Bool {
+        let ground = percentile(image.border, 0.5)
+        let sorted = image.values.sorted()
+        let low = sorted[Int(Float(sorted.count - 1) * 0.01)], high = sorted[Int(Float(sorted.count - 1) * 0.99)]
+        if high - low < 1 { return ground > 127 }
+        return high - ground < ground - low
+    }
+
+    /// The noise of the ground as a standard deviation. Ink only ever lies above the fitted
+    /// ground, so the residuals below it are ground alone: for noise symmetric about the
+    /// surface, their median distance is the median absolute deviation (σ ≈ 1.4826 · MAD).
+    static func noise(of residuals: [Float]) -> Float {
+        let below = residuals.filter { $0 < 0 }.map { -$0 }
+        guard !below.isEmpty else { return 0 }
+        return 1.4826 * percentile(below, 0.5)
+    }
+
+    /// The `q` quantile of `values` (nearest rank; `values` not empty).
+    static func percentile(_ values: [Float], _ q: Float) -> Float {
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int(Float(sorted.count - 1) * q + 0.5))]
+    }
+}
+
+/// The level of the ground as a smooth surface: a quadratic in x and y, fitted to a grid of
+/// cells by least squares and refitted without the cells that lie well above it (those hold
+/// ink). A quadratic follows a lamp's gradient and a photo's vignetting; a cell's 30th
+/// median is ground as long as less than half of the cell is ink, and lies on a gradient
+/// (a lower percentile would lie under it, and leave the whole ground a little above 0).
+struct Surface: Sendable {
+    /// c0 + c1·u + c2·v + c3·u² + c4·u·v + c5·v², with u, v in −1…1 across the image.
+    var coefficients: [Double]
+
+    static let cellsPerSide = 8
+
+    func value(x: Int, y: Int, width: Int, height: Int) -> Float {
+        let (u, v) = Self.unit(x: Double(x) + 0.5, y: Double(y) + 0.5, width: width, height: height)
+        let c = coefficients
+        return Float(c[0] + c[1] * u + c[2] * v + c[3] * u * u + c[4] * u * v + c[5] * v * v)
+    }
+
+    static func unit(x: Double, y: Double, width: Int, height: Int) -> (Double, Double) {
+        (2 * x / Double(width) - 1, 2 * y / Double(height) - 1)
+    }
+
+    static func fit(to image: InkImage) -> Surface {
+        let cells = cellLevels(image)
+        let levels = cells.map(\.level)
+        let middle = Ground.percentile(levels, 0.5)
+        var included = levels.map { $0 <= middle }
+        // Too small an image for a grid (or a fit that fails): the border's level, flat.
+        var surface = Surface(coefficients: [Double(Ground.percentile(image.border, 0.5)), 0, 0, 0, 0, 0])
+        for _ in 0..<3 {
+            guard included.filter({ $0 }).count >= 12, let fitted = leastSquares(cells, included) else { break }
+            surface = fitted
+            let residuals = cells.map { Double($0.level) - surface.at($0.u, $0.v) }
+            let spread = 1.4826 * median(of: zip(residuals, included).filter(\.1).map { abs($0.0) })
+            included = residuals.map { $0 <= max(2.5 * spread, 1) }
+        }
+        return surface
+    }
+
+    private func at(_ u: Double, _ v: Double) -> Double {
+        let c = coefficients
+        return c[0] + c[1] * u + c[2] * v + c[3] * u * u + c[4] * u * v + c[5] * v * v
+    }
+
+    private struct Cell { let u: Double, v: Double, level: Float }
+
+    /// The grid's cells: their centres in unit coordinates and their median level.
+    private static func cellLevels(_ image: InkImage) -> [Cell] {
+        let n = max(1, min(cellsPerSide, image.width / 4, image.height / 4))
+        var cells: [Cell] = []
+        for gy in 0..<n {
+            let y0 = gy * image.height / n, y1 = (gy + 1) * image.height / n
+            for gx in 0..<n {
+                let x0 = gx * image.width / n, x1 = (gx + 1) * image.width / n
+                var values: [Float] = []
+                values.reserveCapacity((x1 - x0) * (y1 - y0))
+                for y in y0..<y1 { for x in x0..<x1 { values.append(image[x, y]) } }
+                let (u, v) = unit(x: Double(x0 + x1) / 2, y: Double(y0 + y1) / 2, width: image.width, height: image.height)
+                cells.append(Cell(u: u, v: v, level: Ground.percentile(values, 0.5)))
+            }
+        }
+        return cells
+    }
+
+    private static func median(of values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let s = values.sorted()
+        return s[s.count / 2]
+    }
+
+    /// The quadratic through the included cells (normal equations, Gaussian elimination with
+    /// partial pivoting); nil when they do not determine it (all on one line, say).
+    private static func leastSquares(_ cells: [Cell], _ included: [Bool]) -> Surface? {
+        var a = [[Double]](repeating: [Double](repeating: 0, count: 7), count: 6)
+        for (cell, use) in zip(cells, included) where use {
+            let basis = [1, cell.u, cell.v, cell.u * cell.u, cell.u * cell.v, cell.v * cell.v]
+            for i in 0..<6 {
+                for j in 0..<6 { a[i][j] += basis[i] * basis[j] }
+                a[i][6] += basis[i] * Double(cell.level)
+            }
+        }
+        for column in 0..<6 {
+            let pivot = (column..<6).max { abs(a[$0][column]) < abs(a[$1][column]) }!
+            guard abs(a[pivot][column]) > 1e-9 else { return nil }
+            a.swapAt(column, pivot)
+            for row in 0..<6 where row != column {
+                let factor = a[row][column] / a[column][column]
+                for k in column..<7 { a[row][k] -= factor * a[column][k] }
+            }
+        }
+        return Surface(coefficients: (0..<6).map { a[$0][6] / a[$0][$0] })
+    }
+}

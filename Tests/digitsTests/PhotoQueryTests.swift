@@ -1,0 +1,89 @@
+import DigitsKit
+import Foundation
+import PNGFixtures
+import Testing
+
+/// People's pictures through the real binary: JPEG in its kinds, a photo under uneven light,
+/// and pictures that hold no digit.
+@Suite("digits query on photos")
+struct PhotoQueryTests {
+    /// A "7" (bar and stem) of dark ink on white paper, `width` × `height`, lit by `light(x, y)`
+    /// (1 everywhere: even light).
+    static func seven(width: Int = 120, height: Int = 150, light: (Int, Int) -> Double = { _, _ in 1 }) -> GrayImage {
+        var pixels = [UInt8](repeating: 0, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                let (u, v) = (Double(x) / Double(width), Double(y) / Double(height))
+                let bar = v > 0.2 && v < 0.28 && u > 0.25 && u < 0.75
+                let stem = v >= 0.2 && v < 0.8 && abs(u - (0.75 - (v - 0.2) * 0.55)) < 0.045
+                pixels[y * width + x] = UInt8(((bar || stem) ? 30.0 : 235.0) * light(x, y))
+            }
+        }
+        return GrayImage(width: width, height: height, pixels: pixels)
+    }
+
+    /// `image` as a JPEG: 1 component, or 4 (CMYK as Adobe writes it: inverted, the gray in K).
+    static func jpeg(_ image: GrayImage, cmyk: Bool = false, progressive: Bool = false, orientation: Int = 0) -> [UInt8] {
+        let samples = cmyk ? image.pixels.flatMap { [255, 255, 255, $0] } : image.pixels
+        var out: UnsafeMutablePointer<UInt8>?
+        var length = 0
+        _ = samples.withUnsafeBufferPointer { s in
+            jpegfixture_encode(&out, &length, UInt32(image.width), UInt32(image.height), s.baseAddress, cmyk ? 4 : 1,
+                               progressive ? 1 : 0, 90, Int32(orientation))
+        }
+        defer { free(out) }
+        return Array(UnsafeBufferPointer(start: out, count: length))
+    }
+
+    /// `image` turned 90° anticlockwise: what a camera stores for EXIF orientation 6.
+    static func turnedAnticlockwise(_ image: GrayImage) -> GrayImage {
+        let (w, h) = (image.width, image.height)
+        return GrayImage(width: h, height: w, pixels: (0..<w * h).map { i in image[w - 1 - i / h, i % h] })
+    }
+
+    static func answers(_ files: [String]) throws -> [[String: Any]] {
+        let result = try Binary.run(["query", "--json"] + files, in: Fixture.folder())
+        #expect(result.status == 0, "\(result.stderr)")
+        return try result.stdout.split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+        }
+    }
+
+    @Test func everyKindOfJPEGAndAnUnevenlyLitPhotoGiveThePNGsAnswer() throws {
+        let folder = Fixture.folder()
+        let clean = Self.seven()
+        let files: [(String, [UInt8])] = [
+            ("clean.png", PNGImage.encode(clean)),
+            ("baseline.jpg", Self.jpeg(clean)),
+            ("progressive.jpg", Self.jpeg(clean, progressive: true)),
+            ("cmyk.jpg", Self.jpeg(clean, cmyk: true)),
+            ("rotated-exif6.jpg", Self.jpeg(Self.turnedAnticlockwise(clean), orientation: 6)),
+            ("lamp-at-the-left.jpg", Self.jpeg(Self.seven(light: { x, _ in 1 - 0.55 * Double(x) / 120 }))),
+        ]
+        for (name, bytes) in files { Fixture.write(bytes, to: "\(folder)/\(name)") }
+        let answers = try Self.answers(files.map { "\(folder)/\($0.0)" })
+        #expect(answers.count == files.count)
+        let expected = answers.first?["prediction"] as? Int
+        #expect(expected != nil)
+        for (answer, file) in zip(answers, files) {
+            #expect(answer["prediction"] as? Int == expected, "\(file.0): \(answer["prediction"] ?? "none") against the PNG's \(expected ?? -1)")
+        }
+        // Without honouring the tag, the turned photo is a different picture: the check can fail.
+        Fixture.write(Self.jpeg(Self.turnedAnticlockwise(clean)), to: "\(folder)/untagged.jpg")
+        let untagged = try Self.answers(["\(folder)/untagged.jpg"])[0]
+        #expect((untagged["probabilities"] as? [Double]) != (answers[4]["probabilities"] as? [Double]))
+    }
+
+    @Test func blankPaperAndAnEmptyFrameAreNotADigit() throws {
+        let folder = Fixture.folder()
+        let paper = GrayImage(width: 200, height: 150, pixels: (0..<30_000).map { UInt8(180 + 50 * ($0 % 200) / 200) })
+        Fixture.write(Self.jpeg(paper), to: "\(folder)/paper.jpg")
+        Fixture.write(PNGImage.encode(GrayImage(width: 28, height: 28, pixels: [UInt8](repeating: 0, count: 784))), to: "\(folder)/black.png")
+        for answer in try Self.answers(["\(folder)/paper.jpg", "\(folder)/black.png"]) {
+            #expect(answer["not_a_digit"] as? Bool == true, "\(answer)")
+            #expect(answer["prediction"] is NSNull, "\(answer)")
+        }
+        let text = try Binary.run(["query", "\(folder)/paper.jpg"], in: Fixture.folder())
+        #expect(text.status == 0 && text.stdout.contains("not a digit (no ink"), "\(text.stdout)")
+    }
+}
