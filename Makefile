@@ -9,16 +9,27 @@ export MNIST_DIR
 
 RELEASE := .build/release
 
-.PHONY: build serve test-browser load-test test test-asan data data-ready verify train train-best model evaluate report bench fuzz clean
+.PHONY: build build-info serve test-browser load-test test test-asan data data-ready verify train train-best model evaluate report bench fuzz clean
 
 ## build: the release binary .build/release/digits
-build:
+build: build-info
 	$(SWIFT) build -c release --product digits
 
 ## test: every unit and end-to-end test (real-data tests run when MNIST_DIR has the files)
-test:
+test: build-info
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+BUILD_COMMIT := Sources/digits/BuildCommit.generated.swift
+
+## build-info: record the git commit for `digits --version` (in $(BUILD_COMMIT), git-ignored)
+# Rewritten only when the commit changes, so that an unchanged one costs no rebuild; removed
+# outside a git checkout, so that the binary says "commit unknown" rather than a stale one.
+build-info:
+	@commit=$$(git describe --always --dirty --abbrev=12 --exclude='*' 2>/dev/null); \
+	if [ -z "$$commit" ]; then rm -f $(BUILD_COMMIT); exit 0; fi; \
+	text=$$(printf '// Written by `make build-info` (git-ignored): the commit `digits --version` reports.\nextension BuildInfo: RecordedCommit { static let recordedCommit = "%s" }' "$$commit"); \
+	[ "$$text" = "$$(cat $(BUILD_COMMIT) 2>/dev/null)" ] || printf '%s\n' "$$text" > $(BUILD_COMMIT)
 
 ## test-asan: the same tests under AddressSanitizer (a build of its own in .build-asan). Leak
 ## checking is off: Foundation's own allocations (e.g. reading an empty file) are reported as leaks.
