@@ -17,7 +17,7 @@ help:
 	@awk '/^## [a-z-]+: / { sub(/^## /, ""); i = index($$0, ": "); printf "  %-13s %s\n", substr($$0, 1, i - 1), substr($$0, i + 2) }' \
 	  $(firstword $(MAKEFILE_LIST)) | sed $(foreach v,MODEL PORT MNIST_DIR BUILD_COMMIT,-e 's|$$($(v))|$($(v))|g')
 
-.PHONY: help build build-info serve test-browser load-test test test-asan data data-ready verify train train-best model evaluate report bench fuzz clean
+.PHONY: help build build-info test-readme serve test-browser load-test test test-asan data data-ready verify train train-best model evaluate report bench fuzz clean
 
 ## build: the release binary .build/release/digits
 build: build-info
@@ -27,6 +27,13 @@ build: build-info
 test: build-info
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+## test-readme: run the README's blocks marked <!-- run --> with the debug digits, and the tests of Tests/Readme
+# A python block whose packages (numpy, safetensors) are not installed is skipped, and says so.
+test-readme: build-info
+	$(SWIFT) build --product digits
+	python3 -m unittest discover -s Tests/Readme -p 'test_*.py'
+	python3 Tests/Readme/run_snippets.py --bin .build/debug
 
 BUILD_COMMIT := Sources/digits/BuildCommit.generated.swift
 
