@@ -58,7 +58,7 @@ extension IDXError: CustomStringConvertible {
         case .truncatedHeader(let path, let expected, let found):
             return "\(path): truncated header: expected \(expected) bytes, found \(found)"
         case .truncated(let path, let expected, let found):
-            return "\(path): truncated: expected \(expected) bytes of data, found \(found)"
+            return "\(path): truncated: expected \(counted(expected, "byte")) of data, found \(found)"
         case .trailingBytes(let path, let expected, let extra, let atLeast):
             return "\(path): \(atLeast ? "at least " : "")\(counted(extra, "trailing byte")) after the \(expected) bytes the header declares"
         case .corruptGzip(let path, let reason):
@@ -82,7 +82,7 @@ func formatBytes(_ bytes: Double) -> String {
         value /= 1024
         unit += 1
     }
-    if unit == 0 { return "\(Int(value)) bytes" }
+    if unit == 0 { return counted(Int(value), "byte") }
     let rounded = (value * 10).rounded() / 10
     return rounded == rounded.rounded() ? "\(Int(rounded)) \(units[unit])" : "\(rounded) \(units[unit])"
 }
