@@ -35,6 +35,7 @@ from pathlib import Path
 MARK = "<!-- run -->"
 RUNNERS = {"sh": ["bash", "-e", "-o", "pipefail", "-c"], "python": [sys.executable, "-c"]}
 ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 600  # seconds; generous, since the first `swift run` may build
 
 
 @dataclass
@@ -86,8 +87,12 @@ def run(snippet, where, readme, env):
             what = f"package {missing[0]} is" if len(missing) == 1 else f"packages {', '.join(missing)} are"
             print(f"{label}: skipped: the Python {what} not installed (pip install {' '.join(missing)})")
             return True
-    result = subprocess.run(RUNNERS[snippet.language] + [snippet.code], cwd=where, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        result = subprocess.run(RUNNERS[snippet.language] + [snippet.code], cwd=where, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        print(f"{label}: FAILED: still running after {TIMEOUT} s (a README example should take seconds)")
+        return False
     if result.returncode != 0:
         print(f"{label}: FAILED (exit {result.returncode}), the {snippet.language} block:\n{snippet.code}output:\n{result.stdout}")
         return False

@@ -55,7 +55,10 @@ enum Terminal {
         try terminal.close()
         var screen: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while case let n = read(master, &buffer, buffer.count), n > 0 { screen += buffer[0..<n] }
+        while true {
+            let n = read(master, &buffer, buffer.count)
+            if n > 0 { screen += buffer[0..<n] } else if n < 0 && errno == EINTR { continue } else { break }
+        }
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: screen, as: UTF8.self))
     }
