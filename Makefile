@@ -9,20 +9,46 @@ export MNIST_DIR
 
 RELEASE := .build/release
 
-.PHONY: build serve test-browser load-test test test-asan data data-ready verify train train-best model evaluate report bench fuzz clean
+# `make` alone lists the targets: a new user's first `make` should not start a release build.
+.DEFAULT_GOAL := help
+
+## help: this list: every target with its one-line description (the `## target:` comments)
+help:
+	@awk '/^## [a-z-]+: / { sub(/^## /, ""); i = index($$0, ": "); printf "  %-13s %s\n", substr($$0, 1, i - 1), substr($$0, i + 2) }' \
+	  $(firstword $(MAKEFILE_LIST)) | sed $(foreach v,MODEL PORT MNIST_DIR BUILD_COMMIT,-e 's|$$($(v))|$($(v))|g')
+
+.PHONY: help build build-info test-readme serve test-browser load-test test test-asan data data-ready verify train train-best model evaluate report bench fuzz clean
 
 ## build: the release binary .build/release/digits
-build:
+build: build-info
 	$(SWIFT) build -c release --product digits
 
 ## test: every unit and end-to-end test (real-data tests run when MNIST_DIR has the files)
-test:
+test: build-info
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
-## test-asan: the same tests under AddressSanitizer (a build of its own in .build-asan). Leak
-## checking is off: Foundation's own allocations (e.g. reading an empty file) are reported as leaks.
-## (The server and its SwiftNIO stack are left out there: DIGITS_NO_SERVER.)
+## test-readme: run the README's blocks marked <!-- run --> with the debug digits, and the tests of Tests/Readme
+# A python block whose packages (numpy, safetensors) are not installed is skipped, and says so.
+test-readme: build-info
+	$(SWIFT) build --product digits
+	python3 -m unittest discover -s Tests/Readme -p 'test_*.py'
+	python3 Tests/Readme/run_snippets.py --bin .build/debug
+
+BUILD_COMMIT := Sources/digits/BuildCommit.generated.swift
+
+## build-info: record the git commit for `digits --version` (in $(BUILD_COMMIT), git-ignored)
+# Rewritten only when the commit changes, so that an unchanged one costs no rebuild; removed
+# outside a git checkout, so that the binary says "commit unknown" rather than a stale one.
+build-info:
+	@commit=$$(git describe --always --dirty --abbrev=12 --exclude='*' 2>/dev/null); \
+	if [ -z "$$commit" ]; then rm -f $(BUILD_COMMIT); exit 0; fi; \
+	text=$$(printf '// Written by `make build-info` (git-ignored): the commit `digits --version` reports.\nextension BuildInfo: RecordedCommit { static let recordedCommit = "%s" }' "$$commit"); \
+	[ "$$text" = "$$(cat $(BUILD_COMMIT) 2>/dev/null)" ] || printf '%s\n' "$$text" > $(BUILD_COMMIT)
+
+## test-asan: the same tests under AddressSanitizer (a build of its own in .build-asan)
+# Leak checking is off: Foundation's own allocations (e.g. reading an empty file) are reported as leaks.
+# (The server and its SwiftNIO stack are left out there: DIGITS_NO_SERVER.)
 test-asan:
 	DIGITS_NO_SERVER=1 $(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	DIGITS_NO_SERVER=1 ASAN_OPTIONS=detect_leaks=0 DIGITS_BIN=$(CURDIR)/.build-asan/debug/digits $(SWIFT) test --sanitize=address --scratch-path .build-asan
@@ -34,8 +60,8 @@ serve:
 	$(SWIFT) build -c release --product digits-server
 	$(RELEASE)/digits-server --port $(PORT)
 
-## test-browser: the drawing page in headless Chromium (Selenium, chromium-driver) and the API from
-## outside; screenshots in .build/browser/
+## test-browser: the drawing page in headless Chromium (Selenium) and the API from outside
+# Needs chromium-driver; screenshots go to .build/browser/.
 test-browser:
 	$(SWIFT) build --product digits-server
 	$(SWIFT) build --product digits
@@ -109,5 +135,6 @@ fuzz:
 	@for f in $(FUZZERS); do echo "$$f: $$(grep -E '^#[0-9]+.*DONE' .build-fuzz/$$f.log | tail -1)"; done
 	@ls .build-fuzz/crashes; test -z "$$(ls .build-fuzz/crashes)" && echo "no crashes"
 
+## clean: remove the build folder .build
 clean:
 	rm -rf .build

@@ -74,8 +74,8 @@ enum Report {
         switch result.outcome {
         case .ok:
             let what = result.file.kind == .images
-                ? "\(result.dimensions[0]) images of \(result.dimensions[1])×\(result.dimensions[2])"
-                : "\(result.dimensions[0]) labels"
+                ? "\(counted(result.dimensions[0], "image")) of \(result.dimensions[1])×\(result.dimensions[2])"
+                : counted(result.dimensions[0], "label")
             return "ok       \(name): \(what), sha256 matches"
         case .missing:
             return "MISSING  \(name)[.gz]: not found"

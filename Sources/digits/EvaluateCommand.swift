@@ -10,7 +10,7 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @OptionGroup var model: ModelOptions
 
-    @Flag(help: "Print one JSON object (accuracy, correct, total, confusion, precision, recall).")
+    @Flag(help: "Print one JSON object (model, architecture, accuracy, correct, total, confusion, precision, recall).")
     var json = false
 
     @Option(help: ArgumentHelp("Exit non-zero when the accuracy is below this: a fraction (0.97) or a percentage (97).", valueName: "x"))
@@ -23,10 +23,18 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (loaded, _) = try model.load()
+        let (loaded, choice) = try model.load()
         let test = try data.directory.load(.test)
         let evaluation = Evaluation(network: loaded.network, inputs: loaded.inputs, data: test)
-        Console.line(json ? evaluation.json() : evaluation.report())
+        if json {
+            Console.line("{\"model\":\(jsonString(choice.source)),\"architecture\":\(jsonString(loaded.architecture)),\(evaluation.jsonFields)}")
+        } else {
+            // Which model answered comes first: with no --model it may be a trained one or the
+            // shipped one, and the figures below mean little without knowing which.
+            Console.line("model: \(choice.source) (\(loaded.architecture))")
+            Console.line()
+            Console.line(evaluation.report())
+        }
         if let x = minAccuracy {
             let required = x > 1 ? x / 100 : x
             if evaluation.accuracy < required {

@@ -27,7 +27,7 @@ struct ReportOptions: ParsableArguments {
                                     mistakeCount: mistakes, trainingSeconds: trainingSeconds)
         let written = try report.write(htmlTo: html, pngDirectory: png)
         guard announce else { return }
-        Console.line("report written to \(written[0]) (\(percent(report.evaluation.accuracy)) on \(report.evaluation.total) test images, \(report.mistakes.count) mistakes shown)")
+        Console.line("report written to \(written[0]) (\(percent(report.evaluation.accuracy)) on \(counted(report.evaluation.total, "test image")), \(counted(report.mistakes.count, "mistake")) shown)")
         for path in written.dropFirst() { Console.line("  figure \(path)") }
     }
 }

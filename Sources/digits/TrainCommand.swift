@@ -74,10 +74,10 @@ struct TrainCommand: ParsableCommand {
         let trainer = Trainer(options: options)
         let chatty = !json && !quiet
         if chatty {
-            Console.line("training 784-\(options.hidden)-10 (\(options.rule.rawValue) rule, \(options.loss.rawValue), \(options.loss.outputLayer.rawValue) outputs) on \(train.count) images from \(directory.path)")
-            if let validation { Console.line("  validation: the last \(validation.count) training images, held out (--validation 0 trains on all)") }
-            var details = "  \(options.epochs) epochs, lr \(options.learningRate) (\(options.schedule.rawValue)"
-            if options.warmup > 0 { details += ", \(options.warmup) warm-up" }
+            Console.line("training 784-\(options.hidden)-10 (\(options.rule.rawValue) rule, \(options.loss.rawValue), \(options.loss.outputLayer.rawValue) outputs) on \(counted(train.count, "image")) from \(directory.path)")
+            if let validation { Console.line("  validation: the last \(counted(validation.count, "training image")), held out (--validation 0 trains on all)") }
+            var details = "  \(counted(options.epochs, "epoch")), lr \(options.learningRate) (\(options.schedule.rawValue)"
+            if options.warmup > 0 { details += ", \(counted(options.warmup, "warm-up epoch"))" }
             details += "), batch \(options.batchSize)"
             if options.momentum > 0 { details += ", \(options.nesterov ? "Nesterov " : "")momentum \(options.momentum)" }
             details += ", l2 \(options.l2), augment \(options.augment.rawValue), inputs \(options.inputs.rawValue), targets \(options.targets.rawValue), seed \(options.seed)"
@@ -105,7 +105,7 @@ struct TrainCommand: ParsableCommand {
             shouldStop: { interrupt.isSet })
         if let seen = run.interruptedAfter {
             if showProgress { Console.clearProgress() }
-            var message = "interrupted in epoch \(run.history.count + 1) after \(seen) of \(train.count) examples: no model saved"
+            var message = "interrupted in epoch \(run.history.count + 1) after \(seen) of \(counted(train.count, "example")): no model saved"
             if let lastCheckpoint { message += "; continue from epoch \(lastCheckpoint.epoch) with --resume \(lastCheckpoint.path)" }
             Console.error(message)
             throw ExitCode(130)

@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "cpu_target.h"  // not about PNG: see there why it is here
 
 /// Decodes any PNG (every colour type, bit depth 1–16, palette, transparency, interlacing)
 /// to 8-bit gray plus alpha, two bytes per pixel, with libpng's full API.

@@ -58,13 +58,13 @@ extension IDXError: CustomStringConvertible {
         case .truncatedHeader(let path, let expected, let found):
             return "\(path): truncated header: expected \(expected) bytes, found \(found)"
         case .truncated(let path, let expected, let found):
-            return "\(path): truncated: expected \(expected) bytes of data, found \(found)"
+            return "\(path): truncated: expected \(counted(expected, "byte")) of data, found \(found)"
         case .trailingBytes(let path, let expected, let extra, let atLeast):
-            return "\(path): \(atLeast ? "at least " : "")\(extra) trailing bytes after the \(expected) bytes the header declares"
+            return "\(path): \(atLeast ? "at least " : "")\(counted(extra, "trailing byte")) after the \(expected) bytes the header declares"
         case .corruptGzip(let path, let reason):
             return "\(path): corrupt gzip data: \(reason)"
         case .countMismatch(let images, let imageCount, let labels, let labelCount):
-            return "\(images): \(imageCount) images, but \(labels) has \(labelCount) labels (expected the same count)"
+            return "\(images): \(counted(imageCount, "image")), but \(labels) has \(counted(labelCount, "label")) (expected the same count)"
         case .labelOutOfRange(let path, let index, let label):
             return "\(path): label \(label) at index \(index) is above 9 (expected a digit 0…9)"
         case .wrongImageSize(let path, let rows, let cols):
@@ -82,7 +82,7 @@ func formatBytes(_ bytes: Double) -> String {
         value /= 1024
         unit += 1
     }
-    if unit == 0 { return "\(Int(value)) bytes" }
+    if unit == 0 { return counted(Int(value), "byte") }
     let rounded = (value * 10).rounded() / 10
     return rounded == rounded.rounded() ? "\(Int(rounded)) \(units[unit])" : "\(rounded) \(units[unit])"
 }

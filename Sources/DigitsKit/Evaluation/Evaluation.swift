@@ -73,10 +73,15 @@ public struct Evaluation: Sendable, Equatable {
 
     /// The evaluation as one JSON object (keys in a fixed order).
     public func json() -> String {
+        "{\(jsonFields)}"
+    }
+
+    /// The members of `json()` without its braces, for an object that says more (which model).
+    public var jsonFields: String {
         let matrix = confusion.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",")
         let precisions = (0..<10).map { fixed(precision($0), 6) }.joined(separator: ",")
         let recalls = (0..<10).map { fixed(recall($0), 6) }.joined(separator: ",")
-        return "{\"accuracy\":\(fixed(accuracy, 6)),\"correct\":\(correct),\"total\":\(total),\"confusion\":[\(matrix)],\"precision\":[\(precisions)],\"recall\":[\(recalls)]}"
+        return "\"accuracy\":\(fixed(accuracy, 6)),\"correct\":\(correct),\"total\":\(total),\"confusion\":[\(matrix)],\"precision\":[\(precisions)],\"recall\":[\(recalls)]"
     }
 }
 

@@ -14,7 +14,7 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
         case .mismatch(let path, let key, let checkpoint, let run):
             return "\(path): the checkpoint was made with \(key) \(checkpoint), this run has \(run): give the same options to resume"
         case .finished(let path, let epochs):
-            return "\(path): the checkpoint already has all \(epochs) epochs: nothing to resume"
+            return "\(path): the checkpoint already holds the whole run (\(counted(epochs, "epoch"))): nothing to resume"
         }
     }
 }

@@ -56,6 +56,17 @@ public struct Model: Sendable, Equatable {
         ]
     }
 
+    /// What the network is, for a person choosing between models: `784-100-10, sigmoid, mse`
+    /// (layer sizes, output layer, loss). Read from the weights themselves, the loss from the
+    /// metadata only when it names one this project knows, so a stranger's file cannot put
+    /// arbitrary text here.
+    public var architecture: String {
+        let n = network
+        var parts = ["\(n.inputCount)-\(n.hiddenCount)-\(n.outputCount)", n.outputLayer.rawValue]
+        if let loss = metadata["loss"].flatMap(Loss.init(rawValue:)) { parts.append(loss.rawValue) }
+        return parts.joined(separator: ", ")
+    }
+
     /// `[{"epoch":1,"loss":0.059123,"training_accuracy":0.9412,"accuracy":0.959}, …]`.
     static func historyJSON(_ history: [EpochReport]) -> String {
         "[" + history.map { r in

@@ -19,9 +19,9 @@ extension ModelError: CustomStringConvertible {
         case .unreadable(let path, let reason):
             return "\(path): cannot read the model: \(reason)"
         case .tooSmall(let path, let size):
-            return "\(path): not a model file: \(size) bytes, expected a safetensors file (8-byte header length, JSON header, weights)"
+            return "\(path): not a model file: \(counted(size, "byte")), expected a safetensors file (8-byte header length, JSON header, weights)"
         case .headerTooLarge(let path, let declared, let available):
-            return "\(path): corrupt model: header length \(declared) bytes, but only \(available) bytes follow"
+            return "\(path): corrupt model: header length \(declared) bytes, more than the \(counted(available, "byte")) after it"
         case .invalidHeader(let path, let reason):
             return "\(path): corrupt model header: \(reason)"
         case .missingTensor(let path, let name):

@@ -135,7 +135,7 @@ public enum Safetensors {
             }
             let elements = shape.reduce(1, *)
             guard end - begin == elements * 4 else {
-                throw .badOffsets(path: path, name: name, reason: "\(end - begin) bytes for \(elements) float32 values (expected \(elements * 4))")
+                throw .badOffsets(path: path, name: name, reason: "\(counted(end - begin, "byte")) for \(counted(elements, "float32 value")) (expected \(elements * 4))")
             }
             entries[name] = Entry(name: name, shape: shape, begin: begin, end: end)
         }
@@ -153,7 +153,7 @@ public enum Safetensors {
             position = entry.end
         }
         guard position == dataSize else {
-            throw .badOffsets(path: path, name: "(data)", reason: "\(dataSize - position) bytes after the last tensor")
+            throw .badOffsets(path: path, name: "(data)", reason: "\(counted(dataSize - position, "byte")) after the last tensor")
         }
 
         guard wih.shape.count == 2, wih.shape[0] == Dataset.pixelCount, wih.shape[1] >= 1 else {
