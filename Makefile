@@ -17,7 +17,7 @@ help:
 	@awk '/^## [a-z-]+: / { sub(/^## /, ""); i = index($$0, ": "); printf "  %-13s %s\n", substr($$0, 1, i - 1), substr($$0, i + 2) }' \
 	  $(firstword $(MAKEFILE_LIST)) | sed $(foreach v,MODEL PORT MNIST_DIR BUILD_COMMIT,-e 's|$$($(v))|$($(v))|g')
 
-.PHONY: help build build-info test-readme serve test-browser load-test test test-asan data data-ready verify train train-best model evaluate report bench fuzz clean
+.PHONY: help build build-info test-readme eval-wild eval-wild-ci serve test-browser load-test test test-asan data data-ready verify train train-best model evaluate report bench fuzz clean
 
 ## build: the release binary .build/release/digits
 build: build-info
@@ -107,6 +107,20 @@ evaluate: build
 ## report: the HTML training report of $(MODEL) (models/report.html, figures as PNG in models/figures/)
 report: build
 	$(RELEASE)/digits report --data "$(MNIST_DIR)" --model $(MODEL) --output models/report.html --png models/figures
+
+WILD := .build/wild
+
+## eval-wild: `digits query` on the out-of-MNIST set (Tests/Wild, ~1,250 digits as PNG, JPEG and CSV, made by a script): accuracy by source and encoding, PNG/CSV agreement, calibration
+eval-wild: build
+	bash Tests/Wild/install.sh
+	python3 Tests/Wild/make_set.py --out $(WILD)
+	python3 Tests/Wild/eval_wild.py --digits $(RELEASE)/digits --set $(WILD) --json $(WILD)/report.json
+
+## eval-wild-ci: the same on a tenth of the set (every tenth writer), as CI runs it
+eval-wild-ci: build
+	bash Tests/Wild/install.sh
+	python3 Tests/Wild/make_set.py --out $(WILD)-ci --slice 10
+	python3 Tests/Wild/eval_wild.py --digits $(RELEASE)/digits --set $(WILD)-ci --json $(WILD)-ci/report.json
 
 ## bench: medians and ratios against peers measured in the same run
 bench:

@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "DigitsResources",
             path: "Resources",
-            exclude: ["README.md"],
+            exclude: ["README.md", "samples"],
             resources: [.copy("digits.safetensors"), .copy("web")]
         ),
 

@@ -1,26 +1,55 @@
-// The drawing page of digits-server: draw with pointer events, send the canvas as PNG to
-// /api/predict (debounced while drawing), show the prediction, the ten scores and the 28×28
-// image the network saw. Everything comes from this server; nothing is loaded from elsewhere.
+// The drawing page of digits-server. Two modes:
+//   - one digit (the default): draw with pointer events on a square; the canvas goes as PNG to
+//     /api/predict (debounced while drawing); the page shows the answer, the ten probabilities as
+//     bars and the 28×28 image the network saw;
+//   - a number: a wide canvas for several digits, sent to /api/number; the page shows the number,
+//     each digit's probability and 28×28 image, and outlines each digit's box on the drawing.
+// A file (PNG, JPEG or CSV, from the file input, the camera input or dropped on the drawing
+// area) is shown on the pad and sent as it is, its type told by its first bytes.
+// Everything comes from this server; nothing is loaded from elsewhere.
 "use strict";
 
+const main = document.getElementById("main");
 const pad = document.getElementById("pad");
 const ink = pad.getContext("2d");
-const seen = document.getElementById("seen").getContext("2d");
+const boxes = document.getElementById("boxes");
+const boxInk = boxes.getContext("2d");
+const surface = document.getElementById("surface");
+const seenCanvas = document.getElementById("seen");
+const seen = seenCanvas.getContext("2d");
 const predictionOut = document.getElementById("prediction");
-const confidenceOut = document.getElementById("confidence");
+const probabilityOut = document.getElementById("probability");
 const statusOut = document.getElementById("status");
 const scoresList = document.getElementById("scores");
+const numberOut = document.getElementById("number");
+const digitsList = document.getElementById("digits");
 
-// A stroke about as wide, relative to a digit filling the square, as MNIST's pen.
-const STROKE = pad.width / 14;
+const MODES = {
+  digit: {
+    width: 280, height: 280, endpoint: "/api/predict", title: "Draw a digit",
+    hint: "Draw one digit, 0 to 9, filling most of the square, with a mouse, a finger or a pen. The network reads it as you draw.",
+    label: "Drawing area: draw a digit here, or drop a picture on it. Escape clears it.",
+  },
+  number: {
+    width: 840, height: 280, endpoint: "/api/number", title: "Write a number",
+    hint: "Write a few digits side by side, each nearly as tall as the box, with a gap between them. The network reads each one as you write.",
+    label: "Drawing area: write a number here, or drop a picture on it. Escape clears it.",
+  },
+};
+
+// A stroke about as wide, relative to a digit as tall as the pad, as MNIST's pen.
+const STROKE = 280 / 14;
 const DEBOUNCE_MS = 120;
 
+let mode = "digit";
 let drawing = false;
 let hasInk = false;
 let last = null;
 let timer = null;
-let sent = 0;        // requests sent; only the latest answer is shown
-document.body.dataset.answered = "0";
+let sent = 0;          // requests started; only the latest one's answer is shown
+let picture = null;    // an opened file on the pad: where it lies, {x, y, scale} (pad = x + scale · picture)
+document.body.dataset.answered = "0";  // answers shown so far (the browser test waits on it)
+document.body.dataset.busy = "0";      // "1" while the latest request has not been answered
 
 const rows = [];
 for (let d = 0; d < 10; d++) {
@@ -30,23 +59,65 @@ for (let d = 0; d < 10; d++) {
   rows.push(li);
 }
 
-function clearPad() {
-  ink.fillStyle = "#fff";
-  ink.fillRect(0, 0, pad.width, pad.height);
-  hasInk = false;
-  clearTimeout(timer);
-  sent++;
+/// A probability in words: one decimal, but never "100%" for what is not certain.
+function percent(p) {
+  if (p >= 0.9995) return ">99.9%";  // a float that rounds to 1 is not certainty
+  if (p > 0 && p < 0.0005) return "<0.1%";
+  return `${(p * 100).toFixed(1)}%`;
+}
+
+function note(text, isError = false) {
+  statusOut.textContent = text;
+  statusOut.classList.toggle("error", isError);
+}
+
+function clearAnswer() {
   predictionOut.textContent = "–";
-  confidenceOut.textContent = "";
-  statusOut.textContent = "";
+  predictionOut.classList.remove("words");
+  probabilityOut.textContent = "";
   rows.forEach((li) => {
     li.classList.remove("best");
     li.querySelector(".bar span").style.width = "0";
     li.querySelector(".value").textContent = "–";
   });
-  seen.fillStyle = "#000";
-  seen.fillRect(0, 0, 28, 28);
+  paintSeen(seen, null);
+  numberOut.textContent = "–";
+  digitsList.replaceChildren();
+  outlineAll([]);
 }
+
+function clearPad() {
+  ink.fillStyle = "#fff";
+  ink.fillRect(0, 0, pad.width, pad.height);
+  hasInk = false;
+  picture = null;
+  clearTimeout(timer);
+  sent++;
+  document.body.dataset.busy = "0";
+  note("");
+  clearAnswer();
+}
+
+function setMode(next) {
+  if (!MODES[next]) next = "digit";
+  mode = next;
+  const m = MODES[mode];
+  main.dataset.mode = mode;
+  for (const canvas of [pad, boxes]) {
+    canvas.width = m.width;
+    canvas.height = m.height;
+  }
+  document.getElementById("title").textContent = m.title;
+  document.title = `digits: ${m.title.toLowerCase()}`;
+  document.getElementById("hint").textContent = m.hint;
+  pad.setAttribute("aria-label", m.label);
+  document.getElementById("digit-answer").hidden = mode !== "digit";
+  document.getElementById("number-answer").hidden = mode !== "number";
+  for (const radio of document.querySelectorAll("input[name=mode]")) radio.checked = radio.value === mode;
+  clearPad();
+}
+
+// Drawing.
 
 function point(event) {
   const box = pad.getBoundingClientRect();
@@ -67,6 +138,7 @@ function stroke(from, to) {
 
 pad.addEventListener("pointerdown", (event) => {
   event.preventDefault();
+  if (picture) clearPad();  // drawing starts afresh over an opened picture
   pad.setPointerCapture(event.pointerId);
   drawing = true;
   last = point(event);
@@ -96,68 +168,277 @@ function schedule() {
 
 function predictDrawing() {
   if (!hasInk) return;
-  pad.toBlob((blob) => send(blob, "image/png"), "image/png");
+  const id = ++sent;
+  document.body.dataset.busy = "1";
+  pad.toBlob((blob) => send(id, blob, "image/png"), "image/png");
 }
 
-async function send(body, type) {
-  const id = ++sent;
+// Asking the server.
+
+async function send(id, body, type) {
+  const { endpoint } = MODES[mode];
+  const render = mode === "number" ? showNumber : show;
   try {
-    const response = await fetch("/api/predict", { method: "POST", headers: { "Content-Type": type }, body });
-    const answer = await response.json();
+    const response = await fetch(endpoint, { method: "POST", headers: { "Content-Type": type }, body });
+    let answer = null;
+    try { answer = await response.json(); } catch { /* not JSON: said below */ }
     if (id !== sent) return;
-    if (!response.ok) {
-      statusOut.textContent = answer.error || `error ${response.status}`;
+    if (response.status === 404 && endpoint === "/api/number") {
+      note("This server does not read numbers (it has no /api/number): switch to One digit.", true);
+    } else if (!response.ok || !answer) {
+      note((answer && answer.error) || `The server answered ${response.status}.`, true);
     } else {
-      show(answer);
+      if (statusOut.classList.contains("error")) note("");
+      render(answer);
     }
   } catch (error) {
-    if (id === sent) statusOut.textContent = `The server did not answer: ${error}`;
+    if (id === sent) note(`The server did not answer: ${error.message || error}`, true);
   } finally {
-    if (id === sent) document.body.dataset.answered = String(Number(document.body.dataset.answered) + 1);
+    if (id === sent) {
+      document.body.dataset.busy = "0";
+      document.body.dataset.answered = String(Number(document.body.dataset.answered) + 1);
+    }
   }
 }
 
-function show(answer) {
-  statusOut.textContent = "";
-  const percent = (p) => `${(p * 100).toFixed(1)}%`;
+/// The verdict of one answer in words: [what it reads as, how sure].
+function verdict(answer) {
   if (answer.not_a_digit) {
-    predictionOut.textContent = "not a digit";
-    confidenceOut.textContent = answer.prediction === null ? "(no ink)" : `(best guess ${answer.prediction}, ${percent(answer.probability)})`;
-  } else if (answer.unsure) {
-    predictionOut.textContent = `${answer.top[0].digit} or ${answer.top[1].digit}?`;
-    confidenceOut.textContent = `(unsure: ${percent(answer.top[0].probability)} / ${percent(answer.top[1].probability)})`;
-  } else {
-    predictionOut.textContent = String(answer.prediction);
-    confidenceOut.textContent = `(probability ${percent(answer.probability)})`;
+    const why = answer.reason || "no digit is likely";
+    return ["not a digit", answer.prediction === null || answer.prediction === undefined
+      ? why : `${why} (best guess ${answer.prediction}, ${percent(answer.probability)})`];
   }
-  // The bars are the calibrated probabilities (absent for a blank picture).
-  rows.forEach((li, d) => {
-    const p = answer.probabilities[d] ?? 0;
-    li.classList.toggle("best", d === answer.prediction);
-    li.querySelector(".bar span").style.width = `${Math.max(0, Math.min(100, 100 * p))}%`;
-    li.querySelector(".value").textContent = p.toFixed(3);
-  });
-  if (!answer.input) return;
-  const image = seen.createImageData(28, 28);
-  answer.input.forEach((v, i) => {
+  if (answer.unsure && answer.top && answer.top.length >= 2) {
+    return [`${answer.top[0].digit} or ${answer.top[1].digit}?`,
+      `unsure: ${percent(answer.top[0].probability)} or ${percent(answer.top[1].probability)}`];
+  }
+  return [String(answer.prediction), `probability ${percent(answer.probability)}`];
+}
+
+/// The 28×28 intensities (0…255, light ink on black) on a 28×28 canvas; black when absent.
+function paintSeen(context, input) {
+  context.fillStyle = "#000";
+  context.fillRect(0, 0, 28, 28);
+  if (!Array.isArray(input) || input.length !== 784) return;
+  const image = context.createImageData(28, 28);
+  input.forEach((v, i) => {
     const g = Math.max(0, Math.min(255, Math.round(v)));
     image.data.set([g, g, g, 255], 4 * i);
   });
-  seen.putImageData(image, 0, 0);
+  context.putImageData(image, 0, 0);
 }
+
+function show(answer) {
+  const [what, how] = verdict(answer);
+  predictionOut.textContent = what;
+  predictionOut.classList.toggle("words", what.length > 1);
+  probabilityOut.textContent = how;
+  // The bars are the calibrated probabilities (none for a blank picture).
+  const probabilities = answer.probabilities || [];
+  rows.forEach((li, d) => {
+    const p = probabilities[d] ?? 0;
+    li.classList.toggle("best", d === answer.prediction && !answer.not_a_digit);
+    li.querySelector(".bar span").style.width = `${Math.max(0, Math.min(100, 100 * p))}%`;
+    li.querySelector(".value").textContent = probabilities.length ? percent(p) : "–";
+  });
+  paintSeen(seen, answer.input);
+}
+
+let outlined = [];  // the digits whose boxes are drawn, to draw again when the pad's size changes
+
+function showNumber(answer) {
+  const digits = Array.isArray(answer.digits) ? answer.digits : [];
+  numberOut.textContent = answer.number || "–";
+  digitsList.replaceChildren();
+  outlineAll(digits);
+  if (!digits.length) {
+    const li = document.createElement("li");
+    li.className = "empty";
+    li.textContent = "Nothing to read: no ink.";
+    digitsList.appendChild(li);
+    return;
+  }
+  digits.forEach((digit, i) => {
+    const [what, how] = verdict(digit);
+    const kind = digit.not_a_digit ? "none" : digit.unsure ? "unsure" : "sure";
+    const li = document.createElement("li");
+    li.className = kind;
+    const view = document.createElement("canvas");
+    view.width = view.height = 28;
+    view.setAttribute("role", "img");
+    view.setAttribute("aria-label", `Digit ${i + 1} as the network saw it, 28 by 28`);
+    paintSeen(view.getContext("2d"), digit.input);
+    const read = document.createElement("span");
+    read.className = "read";
+    read.textContent = digit.not_a_digit ? "?" : what;
+    const detail = document.createElement("span");
+    detail.className = "how";
+    detail.textContent = digit.not_a_digit ? `not a digit: ${how}` : how;
+    li.append(view, read, detail);
+    digitsList.appendChild(li);
+  });
+}
+
+function outlineAll(digits) {
+  outlined = digits;
+  boxInk.clearRect(0, 0, boxes.width, boxes.height);
+  for (const digit of digits) {
+    const kind = digit.not_a_digit ? "none" : digit.unsure ? "unsure" : "sure";
+    outline(digit.box, digit.not_a_digit ? "?" : verdict(digit)[0].replace("?", ""), kind);
+  }
+}
+new ResizeObserver(() => { if (outlined.length) outlineAll(outlined); }).observe(boxes);
+
+const BOX_COLOURS = { sure: "#0b5cad", unsure: "#b25e00", none: "#b3261e" };
+
+/// A digit's box ([x0, y0, x1, y1], inclusive, in the picture's pixels) on the pad, labelled.
+function outline(box, label, kind) {
+  if (!Array.isArray(box) || box.length !== 4) return;
+  const at = picture || { x: 0, y: 0, scale: 1 };
+  const x0 = at.x + at.scale * box[0], y0 = at.y + at.scale * box[1];
+  const x1 = at.x + at.scale * (box[2] + 1), y1 = at.y + at.scale * (box[3] + 1);
+  const colour = BOX_COLOURS[kind];
+  // Sizes in CSS pixels, so that a box and its label read the same on a phone as on a desktop.
+  const px = boxes.width / (boxes.getBoundingClientRect().width || boxes.width);
+  const margin = 3 * px, tag = 18 * px;
+  boxInk.save();
+  boxInk.strokeStyle = colour;
+  boxInk.lineWidth = 2 * px;
+  if (kind !== "sure") boxInk.setLineDash([6 * px, 4 * px]);
+  boxInk.strokeRect(x0 - margin, y0 - margin, x1 - x0 + 2 * margin, y1 - y0 + 2 * margin);
+  boxInk.font = `bold ${Math.round(14 * px)}px system-ui, sans-serif`;
+  const w = boxInk.measureText(label).width + 8 * px;
+  const left = Math.min(x0 - margin, boxes.width - w), top = Math.max(0, y0 - margin - tag);
+  boxInk.fillStyle = colour;
+  boxInk.fillRect(left, top, w, tag);
+  boxInk.fillStyle = "#fff";
+  boxInk.textBaseline = "middle";
+  boxInk.fillText(label, left + 4 * px, top + tag / 2);
+  boxInk.restore();
+}
+
+// Files: the file input, the camera and drag and drop.
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/// The content type of a file by its first bytes, not its name: PNG, JPEG, or CSV for text;
+/// null for anything else.
+function sniff(bytes) {
+  if (bytes.length >= 8 && PNG_SIGNATURE.every((v, i) => bytes[i] === v)) return "image/png";
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return "image/jpeg";
+  const head = bytes.subarray(0, 4096);
+  if (head.every((v) => v === 9 || v === 10 || v === 13 || (v >= 32 && v !== 127))) return "text/csv";
+  return null;
+}
+
+/// Shows an opened file on the pad, scaled to fit; returns its size in words, or "" when the
+/// browser cannot show it (the server's answer then says what is wrong).
+async function preview(bytes, type) {
+  let source = null, width = 0, height = 0;
+  if (type === "text/csv") {
+    const values = new TextDecoder().decode(bytes.subarray(0, 65536)).split(/\r?\n/)
+      .find((line) => line.trim() !== "")?.split(/[,;\s]+/).filter((v) => v !== "").map(Number) ?? [];
+    const pixels = values.length === 785 ? values.slice(1) : values;
+    if (pixels.length !== 784 || pixels.some((v) => !Number.isFinite(v))) return "";
+    source = document.createElement("canvas");
+    source.width = source.height = 28;
+    paintSeen(source.getContext("2d"), pixels);
+    [width, height] = [28, 28];
+  } else {
+    try {
+      source = await createImageBitmap(new Blob([bytes], { type }));
+    } catch {
+      return "";
+    }
+    [width, height] = [source.width, source.height];
+  }
+  const scale = Math.min(pad.width / width, pad.height / height);
+  const x = (pad.width - scale * width) / 2, y = (pad.height - scale * height) / 2;
+  ink.fillStyle = "#e4e4e4";
+  ink.fillRect(0, 0, pad.width, pad.height);
+  ink.imageSmoothingEnabled = scale < 2;  // a small picture shows its pixels
+  ink.drawImage(source, x, y, scale * width, scale * height);
+  ink.imageSmoothingEnabled = true;
+  picture = { x, y, scale };
+  return `${width} × ${height}`;
+}
+
+const TYPE_NAMES = { "image/png": "PNG", "image/jpeg": "JPEG", "text/csv": "CSV" };
+
+async function openFile(file) {
+  if (!file) return;
+  clearPad();
+  const id = ++sent;
+  document.body.dataset.busy = "1";
+  let bytes;
+  try {
+    bytes = new Uint8Array(await file.arrayBuffer());
+  } catch (error) {
+    if (id === sent) {
+      note(`${file.name}: could not be read (${error.message || error}).`, true);
+      document.body.dataset.busy = "0";
+    }
+    return;
+  }
+  const type = sniff(bytes);
+  if (id !== sent) return;
+  if (!type) {
+    note(`${file.name} is not a PNG, a JPEG or a CSV file${file.type ? ` (it is ${file.type})` : ""}: the server reads those three.`, true);
+    document.body.dataset.busy = "0";
+    document.body.dataset.answered = String(Number(document.body.dataset.answered) + 1);
+    return;
+  }
+  const size = await preview(bytes, type);
+  if (id !== sent) return;
+  note(`${file.name}: ${TYPE_NAMES[type]}${size ? `, ${size}` : ""}`);
+  send(id, bytes, type);
+}
+
+for (const id of ["upload", "camera"]) {
+  document.getElementById(id).addEventListener("change", (event) => {
+    const file = event.target.files[0];
+    event.target.value = "";
+    openFile(file);
+  });
+}
+
+const dropZone = document.getElementById("drop");
+const carriesFiles = (event) => event.dataTransfer && Array.from(event.dataTransfer.types).includes("Files");
+for (const type of ["dragenter", "dragover"]) {
+  dropZone.addEventListener(type, (event) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+    surface.classList.add("dragging");
+  });
+}
+dropZone.addEventListener("dragleave", (event) => {
+  if (!dropZone.contains(event.relatedTarget)) surface.classList.remove("dragging");
+});
+dropZone.addEventListener("drop", (event) => {
+  event.preventDefault();
+  surface.classList.remove("dragging");
+  openFile(event.dataTransfer.files[0]);
+});
+// A file dropped beside the drawing area is not opened by the browser in place of the page.
+window.addEventListener("dragover", (event) => {
+  event.preventDefault();
+  if (event.dataTransfer && !dropZone.contains(event.target)) event.dataTransfer.dropEffect = "none";
+});
+window.addEventListener("drop", (event) => event.preventDefault());
+
+// Controls.
 
 document.getElementById("clear").addEventListener("click", () => { clearPad(); pad.focus(); });
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape") clearPad();
 });
+for (const radio of document.querySelectorAll("input[name=mode]")) {
+  radio.addEventListener("change", () => {
+    if (!radio.checked) return;
+    setMode(radio.value);
+    history.replaceState(null, "", radio.value === "number" ? "#number" : location.pathname);
+  });
+}
 
-document.getElementById("upload").addEventListener("change", (event) => {
-  const file = event.target.files[0];
-  if (!file) return;
-  const isPNG = file.type === "image/png" || /\.png$/i.test(file.name);
-  clearPad();
-  send(file, isPNG ? "image/png" : "text/csv");
-  event.target.value = "";
-});
-
-clearPad();
+setMode(location.hash === "#number" ? "number" : "digit");

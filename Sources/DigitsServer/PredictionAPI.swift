@@ -122,6 +122,21 @@ public enum PredictionAPI {
         return Answer(model.predict(pixels), input: pixels).json
     }
 
+    /// `POST /api/number`: a picture of a row of digits (PNG or JPEG) to the number read.
+    public static func number(body: [UInt8], contentType: String?, model: Model) throws(APIError) -> String {
+        guard let kind = Kind(contentType: contentType) else { throw unsupported(contentType) }
+        guard kind == .png || kind == .jpeg else {
+            throw APIError(415, "a number is read from a picture: send image/png or image/jpeg, not \(kind.rawValue)")
+        }
+        do {
+            let picture = try ImageInput.picture(in: body, path: bodyName)
+            let digits = NumberImage.digits(in: picture).map { ($0, model.predict($0.pixels)) }
+            return NumberAnswer(file: nil, digits: digits).json
+        } catch {
+            throw APIError(400, error.description)
+        }
+    }
+
     /// `GET /api/model`: the metadata, with the history as JSON, and where the model came from.
     /// Built by Foundation's encoder from values, never by pasting the file's text into JSON: a
     /// history that is not a JSON array is sent as the string it is.

@@ -50,17 +50,24 @@ public func buildRouter(model: Model, modelSource: String, page: WebPage) -> Rou
     router.add(middleware: JSONErrorMiddleware())
     let modelJSON = PredictionAPI.modelJSON(model, source: modelSource)
 
-    router.post("/api/predict") { request, _ -> Response in
-        // Refused before reading when the length is declared; otherwise while collecting.
+    /// The body of a POST, refused before reading when its declared length is over the limit
+    /// (otherwise while collecting), or when its type is one the API does not read.
+    @Sendable func body(of request: Request) async throws -> (bytes: [UInt8], contentType: String?) {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > PredictionAPI.bodyLimit {
             throw APIError(413, "request body of \(length) bytes, over the \(PredictionAPI.bodyLimit)-byte limit")
         }
         let contentType = request.headers[.contentType]
-        // A body of a type the API does not read is not read at all.
         guard PredictionAPI.Kind(contentType: contentType) != nil else { throw PredictionAPI.unsupported(contentType) }
         let buffer = try await request.body.collect(upTo: PredictionAPI.bodyLimit)
-        let body = [UInt8](buffer: buffer)
-        return json(try PredictionAPI.predict(body: body, contentType: contentType, model: model))
+        return ([UInt8](buffer: buffer), contentType)
+    }
+    router.post("/api/predict") { request, _ -> Response in
+        let (bytes, contentType) = try await body(of: request)
+        return json(try PredictionAPI.predict(body: bytes, contentType: contentType, model: model))
+    }
+    router.post("/api/number") { request, _ -> Response in
+        let (bytes, contentType) = try await body(of: request)
+        return json(try PredictionAPI.number(body: bytes, contentType: contentType, model: model))
     }
     router.get("/api/model") { _, _ in json(modelJSON) }
     router.get("/healthz") { _, _ in json("{\"status\":\"ok\"}") }

@@ -22,7 +22,7 @@ struct ServerCommand: AsyncParsableCommand {
     var port = 8080
 
     @Option(name: .customLong("model"), help: ArgumentHelp(
-        "Model file (default: \(ModelLocator.trainedPath), the one `make train` writes, else the model shipped with digits).",
+        "Model file (default: the reader model shipped with digits, trained for people's digits).",
         valueName: "path"))
     var modelPath: String?
 
@@ -33,7 +33,7 @@ struct ServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (model, choice) = try ModelLocator.load(modelPath)
+        let (model, choice) = try ModelLocator.load(modelPath, for: .reading)
         let page = try WebPage.shipped()
         let app = buildApplication(ServerSettings(host: host, port: port), model: model, modelSource: choice.source, page: page)
         try await app.runService()

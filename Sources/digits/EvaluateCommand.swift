@@ -23,16 +23,21 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (loaded, choice) = try model.load()
+        let (loaded, choice) = try model.load(for: .judging)
         let test = try data.directory.load(.test)
         let evaluation = Evaluation(network: loaded.network, inputs: loaded.inputs, data: test)
+        let ece = Calibration.errors(model: loaded, on: test)
         if json {
-            Console.line("{\"model\":\(jsonString(choice.source)),\"architecture\":\(jsonString(loaded.architecture)),\(evaluation.jsonFields)}")
+            Console.line("{\"model\":\(jsonString(choice.source)),\"architecture\":\(jsonString(loaded.architecture)),"
+                         + "\"ece\":\(fixed(ece.calibrated, 6)),\"ece_share_of_outputs\":\(fixed(ece.share, 6)),\(evaluation.jsonFields)}")
         } else {
             // Which model answered comes first: with no --model it may be a trained one or the
             // shipped one, and the figures below mean little without knowing which.
-            Console.line("model: \(choice.source) (\(loaded.architecture))")
+            Console.line("model: \(choice.source) (\(loaded.summary))")
+            Console.line("calibration: expected calibration error \(fixed(ece.calibrated * 100, 2))% (15 bins) of the probabilities; "
+                         + "\(fixed(ece.share * 100, 2))% for the share of the ten outputs")
             Console.line()
+            // The accuracy line stays the last, as `make train` and CI read it.
             Console.line(evaluation.report())
         }
         if let x = minAccuracy {

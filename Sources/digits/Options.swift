@@ -18,7 +18,7 @@ struct DataOptions: ParsableArguments {
 /// Which model a command reads.
 struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("model"), help: ArgumentHelp(
-        "Model file to read (default: \(ModelLocator.trainedPath), the one `make train` writes, else the model shipped with digits).",
+        "Model file to read (default: for query, the reader model shipped with digits; for evaluate and report, \(ModelLocator.trainedPath), the one `make train` writes, else the doc-001 model shipped with digits).",
         valueName: "path"))
     var path: String?
 
@@ -26,8 +26,8 @@ struct ModelOptions: ParsableArguments {
         if let path, path.isEmpty { throw ValidationError("--model needs a file path") }
     }
 
-    func load() throws -> (Model, ModelLocator.Choice) {
-        try ModelLocator.load(path)
+    func load(for purpose: ModelLocator.Purpose) throws -> (Model, ModelLocator.Choice) {
+        try ModelLocator.load(path, for: purpose)
     }
 }
 

@@ -33,15 +33,20 @@ struct QueryCommand: ParsableCommand {
     @Flag(help: "Normalise CSV lines too (crop, fit 20×20, centre by mass), even those already in MNIST's convention.")
     var normalize = false
 
+    @Flag(help: "Read a row of digits in each picture (a date, a postcode, a meter reading): split into pieces of ink, read left to right. Touching digits are not split.")
+    var number = false
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one image file (CSV or PNG), or - for standard input") }
         if raw && normalize { throw ValidationError("--raw and --normalize exclude each other") }
+        if number && (raw || normalize) { throw ValidationError("--number normalises each digit it finds: it takes neither --raw nor --normalize") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
     }
 
     func run() throws {
-        let (model, choice) = try model.load()
+        let (model, choice) = try model.load(for: .reading)
         if !json { Console.line("model: \(choice.source) (\(model.summary))") }
+        if number { return try readNumbers(model) }
         var failures = 0
         let inputs = files.map { ImageInput.read($0, normalisation: raw ? .never : normalize ? .always : .automatic) }
         let many = inputs.reduce(0) { $0 + $1.count } > 1
@@ -65,6 +70,29 @@ struct QueryCommand: ParsableCommand {
                         if many { Console.line() }
                     }
                 }
+            }
+        }
+        if failures > 0 { throw ExitCode.failure }
+    }
+
+    /// `--number`: each picture's row of digits, as a number and digit by digit.
+    private func readNumbers(_ model: Model) throws {
+        var failures = 0
+        for file in files {
+            do {
+                let picture = try ImageInput.picture(file)
+                let digits = NumberImage.digits(in: picture).map { ($0, model.predict($0.pixels)) }
+                let answer = NumberAnswer(file: file == "-" ? "(stdin)" : file, digits: digits)
+                if json { Console.line(answer.json); continue }
+                if files.count > 1 { Console.line("\(answer.file ?? file):") }
+                Console.line(digits.isEmpty ? "number: none (no ink)" : "number: \(answer.number)")
+                for (digit, p) in digits {
+                    let what = p.verdict == .notADigit ? "not a digit" : p.verdict == .unsure ? "\(p.digit)?" : "\(p.digit) "
+                    Console.line("  \(what)  probability \(fixed(Double(p.probability), 2))  at x \(digit.box.x0)–\(digit.box.x1), y \(digit.box.y0)–\(digit.box.y1)")
+                }
+            } catch {
+                failures += 1
+                Console.error("Error: \(error)")
             }
         }
         if failures > 0 { throw ExitCode.failure }

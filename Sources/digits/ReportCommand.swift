@@ -57,7 +57,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try report.checkWritable(html: output)
-        let (loaded, choice) = try model.load()
+        let (loaded, choice) = try model.load(for: .judging)
         let directory = data.directory
         let test = try directory.load(.test)
         try report.write(model: loaded, modelSource: choice.source, test: test,

@@ -117,7 +117,12 @@ struct TrainCommand: ParsableCommand {
                           metadata: Model.metadata(for: options, network: network, history: run.history,
                                                    testAccuracy: evaluation.accuracy))
         // Probabilities and thresholds are fitted on the held-out images, when there are any.
-        if let validation { model.metadata = Calibration.fit(model: model, on: validation).stored(in: model.metadata) }
+        if let validation {
+            model.metadata = Calibration.fit(model: model, on: validation).stored(in: model.metadata)
+            let ece = Calibration.errors(model: model, on: validation)
+            model.metadata["validation_ece"] = fixed(ece.calibrated, 6)
+            model.metadata["validation_ece_share_of_outputs"] = fixed(ece.share, 6)
+        }
         try Safetensors.save(model, to: output)
         if json {
             let epochs = run.history.map {

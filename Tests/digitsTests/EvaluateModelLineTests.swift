@@ -8,14 +8,14 @@ struct EvaluateModelLineTests {
         let (data, model) = try EvaluateCommandTests.trained()
         let result = try Binary.run(["evaluate", "--data", data, "--model", model])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.split(separator: "\n").first == "model: \(model) (784-12-10, sigmoid, mse)")
+        #expect(result.stdout.split(separator: "\n").first?.hasPrefix("model: \(model) (784-12-10, sigmoid, mse, probabilities ") == true)
     }
 
     @Test func withoutAModelTheShippedOneSaysSo() throws {
         // An empty working folder: no models/digits.safetensors, so the embedded model answers.
         let result = try Binary.run(["evaluate", "--data", Fixture.mnist(train: 20, test: 10)], in: Fixture.folder())
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.split(separator: "\n").first == "model: the model shipped with digits (784-100-10, sigmoid, mse)")
+        #expect(result.stdout.split(separator: "\n").first == "model: the doc-001 model shipped with digits (784-100-10, sigmoid, mse, probabilities not calibrated (no validation split))")
     }
 
     @Test func jsonCarriesModelAndArchitectureEscaped() throws {

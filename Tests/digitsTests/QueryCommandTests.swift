@@ -22,7 +22,8 @@ struct QueryCommandTests {
         let result = try Binary.run(["query", file(Self.csv)], in: Fixture.folder())
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines.first == "model: the model shipped with digits (\(try Safetensors.load(DefaultModel.path!).summary))")
+        let shipped = ModelLocator.choose(nil, for: .reading)!
+        #expect(lines.first == "model: \(shipped.source) (\(try Safetensors.load(shipped.path).summary))")
         // A clear "1", read surely, unsurely or not at all: each verdict has its own first words.
         #expect(["prediction: 1 (probability ", "unsure: ", "not a digit"].contains { lines.dropFirst().first?.hasPrefix($0) == true },
                 "\(lines.dropFirst().first ?? "")")

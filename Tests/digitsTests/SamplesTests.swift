@@ -30,7 +30,7 @@ struct SamplesTests {
         #expect(result.status == 0, "\(result.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         #expect(object?["prediction"] as? Int == expected, "\(name): \(result.stdout)")
-        #expect((object?["confidence"] as? Double ?? 0) > 0.9, "\(name): \(result.stdout)")
+        #expect((object?["probability"] as? Double ?? 0) > 0.9, "\(name): \(result.stdout)")
     }
 
     /// MNIST's convention: label first, then 28×28 intensities, light ink on black, the ink

@@ -30,9 +30,11 @@ public struct Answer: Encodable, Sendable, Equatable {
     public var label: Int?
     /// The 28×28 input the network saw (intensities 0…255), when asked for.
     public var input: [Float]?
+    /// Where the digit is in the picture, for a digit of a number: [x0, y0, x1, y1] in pixels.
+    public var box: [Int]?
 
     enum CodingKeys: String, CodingKey {
-        case file, prediction, probability, verdict, unsure, notADigit = "not_a_digit", reason, top, probabilities, scores, label, input
+        case file, prediction, probability, verdict, unsure, notADigit = "not_a_digit", reason, top, probabilities, scores, label, input, box
     }
 
     /// As synthesised, but `prediction` is always there: null when there was nothing to read.
@@ -50,6 +52,7 @@ public struct Answer: Encodable, Sendable, Equatable {
         try c.encode(scores, forKey: .scores)
         try c.encodeIfPresent(label, forKey: .label)
         try c.encodeIfPresent(input, forKey: .input)
+        try c.encodeIfPresent(box, forKey: .box)
     }
 
     public init(_ p: Prediction, file: String? = nil, label: Int? = nil, input: [Float]? = nil) {
@@ -65,6 +68,7 @@ public struct Answer: Encodable, Sendable, Equatable {
         scores = p.scores
         self.label = label
         self.input = input
+        box = nil
     }
 
     /// The answer for an image with no ink at all: not a digit, no guess.
@@ -78,14 +82,38 @@ public struct Answer: Encodable, Sendable, Equatable {
         self.file = file; self.prediction = prediction; self.probability = probability; self.verdict = verdict
         self.unsure = unsure; self.notADigit = notADigit; self.reason = reason; self.top = top
         self.probabilities = probabilities; self.scores = scores; self.label = label; self.input = input
+        box = nil
     }
 
     /// One line of JSON.
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Only a number that is not finite can fail to encode; a model with one is refused on load.
-        guard let data = try? encoder.encode(self) else { return "{\"error\":\"the answer held a number that is not finite\"}" }
-        return String(decoding: data, as: UTF8.self)
+    public var json: String { encodedLine(self) }
+}
+
+/// The answer about a row of digits: the number read (a `?` for a piece that is not a digit)
+/// and each digit's answer with its box.
+public struct NumberAnswer: Encodable, Sendable, Equatable {
+    public var file: String?
+    public var number: String
+    public var digits: [Answer]
+
+    public init(file: String?, digits: [(NumberImage.Digit, Prediction)]) {
+        self.file = file
+        self.digits = digits.map { digit, prediction in
+            var answer = Answer(prediction, input: digit.pixels)
+            answer.box = [digit.box.x0, digit.box.y0, digit.box.x1, digit.box.y1]
+            return answer
+        }
+        number = digits.map { _, p in p.verdict == .notADigit ? "?" : String(p.digit) }.joined()
     }
+
+    public var json: String { encodedLine(self) }
+}
+
+/// `value` as one line of JSON, keys sorted.
+func encodedLine(_ value: some Encodable) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    // Only a number that is not finite can fail to encode; a model with one is refused on load.
+    guard let data = try? encoder.encode(value) else { return "{\"error\":\"the answer held a number that is not finite\"}" }
+    return String(decoding: data, as: UTF8.self)
 }

@@ -72,6 +72,18 @@ public enum ImageInput {
         }
     }
 
+    /// The picture (PNG or JPEG) in the file at `path` (`-`: standard input), decoded to gray
+    /// and upright, without any normalisation: for reading a row of digits.
+    public static func picture(_ path: String) throws(InputError) -> GrayImage {
+        try picture(in: try load(path), path: path == "-" ? "(stdin)" : path)
+    }
+
+    public static func picture(in bytes: [UInt8], path: String) throws(InputError) -> GrayImage {
+        if PNGImage.isPNG(bytes) { return try PNGImage.decode(bytes, path: path) }
+        if JPEGImage.isJPEG(bytes) { return try JPEGImage.decode(bytes, path: path) }
+        throw .notAPicture(path: path)
+    }
+
     private static func load(_ path: String) throws(InputError) -> [UInt8] {
         if path == "-" {
             let data = FileHandle.standardInput.readData(ofLength: sizeLimit + 1)

@@ -15,6 +15,7 @@ public enum InputError: Error, Equatable, Sendable {
     case imageTooLarge(path: String, format: String, width: Int, height: Int, limit: Int)
     case notMNISTSize(path: String, width: Int, height: Int)
     case blank(path: String)
+    case notAPicture(path: String)
 }
 
 extension InputError: CustomStringConvertible {
@@ -48,6 +49,8 @@ extension InputError: CustomStringConvertible {
             return "\(path): \(format) declares \(width) × \(height) pixels, over the \(limit) × \(limit) limit"
         case .notMNISTSize(let path, let width, let height):
             return "\(path): --raw needs a 28 × 28 image, this one is \(width) × \(height)"
+        case .notAPicture(let path):
+            return "\(path): not a PNG or JPEG picture (a row of digits is read from a picture, not from CSV)"
         case .blank(let path):
             return "\(path): the image is blank (no ink found to read)"
         }

@@ -77,13 +77,13 @@ public struct Model: Sendable, Equatable {
         }.joined(separator: ",") + "]"
     }
 
-    /// What a person needs to know about the model in one line: its shape, its output layer,
-    /// and whether its probabilities are calibrated.
+    /// What a person needs to know about the model in one line: its architecture and whether
+    /// its probabilities are calibrated.
     public var summary: String {
         let c = calibration
         let calibrated = c.fitted ? "probabilities calibrated on the validation split (T \(fixed(Double(c.temperature), 3)))"
                                   : "probabilities not calibrated (no validation split)"
-        return "\(network.inputCount)-\(network.hiddenCount)-\(network.outputCount), \(network.outputLayer.rawValue) outputs, \(calibrated)"
+        return "\(architecture), \(calibrated)"
     }
 
     /// The per-epoch history stored in the metadata (times are not stored: 0).
