@@ -24,7 +24,8 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let (loaded, choice) = try model.load(for: .judging)
-        let test = try data.directory.load(.test)
+        let raw = try data.directory.load(.test)
+        let test = loaded.deskews ? raw.deskewed() : raw
         let evaluation = Evaluation(network: loaded.network, inputs: loaded.inputs, data: test)
         let ece = Calibration.errors(model: loaded, on: test)
         if json {

@@ -88,6 +88,9 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Training images held out at the end of the training set to choose options on (0: train on all 60,000).")
     var validation = 10_000
 
+    @Flag(help: "Deskew every image (second-order moments, sheared upright, as in LeCun's MNIST table) in training and in reading.")
+    var deskew = false
+
     @Option(help: "Threads for mini-batches, 1 or 2; the model is the same bit for bit either way (2 did not pay reliably on a 2-core machine: see make bench).")
     var threads = 1
 
@@ -125,6 +128,7 @@ struct TrainingArguments: ParsableArguments {
         o.targets = targets
         o.threads = threads
         o.validation = validation
+        o.deskew = deskew
         o.augment = augment
         return o
     }

@@ -59,7 +59,8 @@ struct ReportCommand: ParsableCommand {
         try report.checkWritable(html: output)
         let (loaded, choice) = try model.load(for: .judging)
         let directory = data.directory
-        let test = try directory.load(.test)
+        let raw = try directory.load(.test)
+        let test = loaded.deskews ? raw.deskewed() : raw
         try report.write(model: loaded, modelSource: choice.source, test: test,
                          testSource: "the MNIST test set in \(directory.path)", to: output)
     }

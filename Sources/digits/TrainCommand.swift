@@ -62,9 +62,10 @@ struct TrainCommand: ParsableCommand {
         if checkpointEvery != nil { try AtomicFile.checkWritable(checkpointPath) }
         if let report { try reportOptions.checkWritable(html: report) }
         let directory = data.directory
-        let all = try directory.load(.train)
-        let test = try directory.load(.test)
         let options = training.options
+        // With --deskew every image is deskewed once, here, and the model deskews what it reads.
+        let all = options.deskew ? try directory.load(.train).deskewed() : try directory.load(.train)
+        let test = options.deskew ? try directory.load(.test).deskewed() : try directory.load(.test)
         guard options.validation < all.count else {
             throw ValidationError("--validation \(options.validation) leaves no training images (the set has \(all.count))")
         }

@@ -344,6 +344,11 @@ def browser(base, out, work):
         driver.find_element(By.CSS_SELECTOR, "label:has(input[value=number])").click()
         check(canvas.get_attribute("width") == "840" and by_id("number-answer").is_displayed()
               and not by_id("digit-answer").is_displayed(), "the Number mode gives a wide canvas (840×280) and its own answer")
+        before = answered()
+        by_id("upload").send_keys(os.path.abspath(os.path.join(SAMPLES, "seven.csv")))
+        wait_for_answer(before)
+        check("One digit mode" in by_id("status").text and by_id("number").text == "–",
+              f"a CSV (one 28×28 digit) opened in Number mode is pointed to One digit mode ({by_id('status').text!r})")
         numbers = post(base, png(84, 28, lambda x, y: 255), "image/png", "/api/number")[0] != 404
         scale = canvas.size["width"] / 840
         at = lambda x, y: (int((x - 420) * scale), int((y - 140) * scale))
@@ -376,7 +381,7 @@ def browser(base, out, work):
                 "const b = document.getElementById('boxes'); const d = b.getContext('2d').getImageData(0, 0, b.width, b.height).data;"
                 "let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n;")
             check(outlined > 500, f"each digit's box is outlined on the canvas ({outlined} pixels)")
-            print(f"the drawn 1, 7, 0 read as {shown!r}")
+            check(shown == "170", f"the drawn 1, 7 and 0 are read as 170 ({shown!r})")
             shot("number")
 
             # The same number as a picture of another shape, opened: the boxes follow the picture.

@@ -151,3 +151,32 @@ struct PhotoPreprocessTests {
         #expect(unchanged >= 9_800, "only \(unchanged) of 10,000 come out unchanged")
     }
 }
+
+@Suite("Deskewing")
+struct DeskewTests {
+    /// A bar leaning right by `lean` pixels per row (its top to the right).
+    static func leaning(_ lean: Float) -> [Float] {
+        var p = [Float](repeating: 0, count: 784)
+        for y in 4..<24 {
+            let x = 14 + lean * (14 - Float(y))
+            for dx in -1...1 { let c = Int(x.rounded()) + dx; if (0..<28).contains(c) { p[y * 28 + c] = 255 } }
+        }
+        return p
+    }
+
+    @Test func aLeaningBarIsMadeUpright() {
+        let bar = Self.leaning(0.4)
+        #expect(abs(Deskew.slant(bar) + 0.4) < 0.05, "slant \(Deskew.slant(bar))")
+        let upright = Deskew.apply(bar)
+        #expect(abs(Deskew.slant(upright)) < 0.05, "after: \(Deskew.slant(upright))")
+        // Upright: every inked row has its ink in the same columns.
+        let columns = (4..<24).map { y in (0..<28).filter { upright[y * 28 + $0] > 127 } }
+        #expect(Set(columns.map { $0.first ?? -1 }).count <= 2, "\(columns)")
+    }
+
+    @Test func anUprightDigitIsLeftAlone() {
+        let bar = Self.leaning(0)
+        #expect(Deskew.slant(bar) == 0 && Deskew.apply(bar) == bar)
+        #expect(Deskew.apply([Float](repeating: 0, count: 784)) == [Float](repeating: 0, count: 784))
+    }
+}

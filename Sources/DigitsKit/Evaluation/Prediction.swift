@@ -42,7 +42,7 @@ extension Model {
 
     /// Classifies one image of 784 intensities 0…255, scaled as the model was trained.
     public func predict(_ pixels: [Float]) -> Prediction {
-        let x = pixels.map { inputs.scale(intensity: $0) }
+        let x = (deskews ? Deskew.apply(pixels) : pixels).map { inputs.scale(intensity: $0) }
         let a = network.feedforward(x)
         let calibration = self.calibration
         let probabilities = calibration.probabilities(a.z_o)

@@ -35,7 +35,8 @@ public struct Model: Sendable, Equatable {
 
     /// The options as metadata: what a checkpoint must agree with to be resumed.
     public static func optionMetadata(_ options: TrainingOptions, network: Network) -> [String: String] {
-        [
+        // Written only when on, so that models made without it keep their bytes.
+        (options.deskew ? ["deskew": "true"] : [:]).merging([
             "architecture": "\(network.inputCount)-\(network.hiddenCount)-\(network.outputCount)",
             "hidden_activation": "sigmoid",
             "output_activation": network.outputLayer.rawValue,
@@ -53,8 +54,11 @@ public struct Model: Sendable, Equatable {
             "input_scaling": options.inputs.rawValue,
             "target_encoding": options.targets.rawValue,
             "validation": String(options.validation),
-        ]
+        ]) { a, _ in a }
     }
+
+    /// Whether the model was trained on deskewed images, and so deskews what it reads.
+    public var deskews: Bool { metadata["deskew"] == "true" }
 
     /// What the network is, for a person choosing between models: `784-100-10, sigmoid, mse`
     /// (layer sizes, output layer, loss). Read from the weights themselves, the loss from the

@@ -32,6 +32,8 @@ public struct TrainingOptions: Sendable, Equatable {
     public var threads = 1
     /// Training images held out, from the end of the training set, to choose options on.
     public var validation = 10_000
+    /// Whether every image is deskewed before training and reading (`Deskew`).
+    public var deskew = false
 
     public init() {}
 }
