@@ -168,12 +168,47 @@ function schedule() {
 
 function predictDrawing() {
   if (!hasInk) return;
-  const id = ++sent;
-  document.body.dataset.busy = "1";
-  pad.toBlob((blob) => send(id, blob, "image/png"), "image/png");
+  // The canvas is taken when the request goes, so a request that waited sends the latest drawing.
+  submit(++sent, () => new Promise((resolve) => pad.toBlob((blob) => resolve([blob, "image/png"]), "image/png")));
 }
 
-// Asking the server.
+/// The latest request is over, answered or refused (the browser test waits on these two).
+function settled() {
+  document.body.dataset.busy = "0";
+  document.body.dataset.answered = String(Number(document.body.dataset.answered) + 1);
+}
+
+// Asking the server: one request at a time, so that drawing fast never piles requests up on it
+// (reading a number takes it a while); while one is out, only the latest next one waits.
+
+let inFlight = false;
+let queued = null;  // {id, produce}: produce() gives [body, content type]
+
+function submit(id, produce) {
+  document.body.dataset.busy = "1";
+  queued = { id, produce };
+  if (!inFlight) pump();
+}
+
+async function pump() {
+  while (queued) {
+    const { id, produce } = queued;
+    queued = null;
+    if (id !== sent) continue;  // cleared, or replaced, before it went
+    inFlight = true;
+    try {
+      const [body, type] = await produce();
+      await send(id, body, type);
+    } catch (error) {
+      if (id === sent) {
+        note(`The picture could not be sent: ${error.message || error}`, true);
+        settled();
+      }
+    } finally {
+      inFlight = false;
+    }
+  }
+}
 
 async function send(id, body, type) {
   const { endpoint } = MODES[mode];
@@ -194,10 +229,7 @@ async function send(id, body, type) {
   } catch (error) {
     if (id === sent) note(`The server did not answer: ${error.message || error}`, true);
   } finally {
-    if (id === sent) {
-      document.body.dataset.busy = "0";
-      document.body.dataset.answered = String(Number(document.body.dataset.answered) + 1);
-    }
+    if (id === sent) settled();
   }
 }
 
@@ -206,7 +238,7 @@ function verdict(answer) {
   if (answer.not_a_digit) {
     const why = answer.reason || "no digit is likely";
     return ["not a digit", answer.prediction === null || answer.prediction === undefined
-      ? why : `${why} (best guess ${answer.prediction}, ${percent(answer.probability)})`];
+      ? why : `${why} (best guess ${answer.prediction})`];
   }
   if (answer.unsure && answer.top && answer.top.length >= 2) {
     return [`${answer.top[0].digit} or ${answer.top[1].digit}?`,
@@ -376,7 +408,7 @@ async function openFile(file) {
   } catch (error) {
     if (id === sent) {
       note(`${file.name}: could not be read (${error.message || error}).`, true);
-      document.body.dataset.busy = "0";
+      settled();
     }
     return;
   }
@@ -384,14 +416,18 @@ async function openFile(file) {
   if (id !== sent) return;
   if (!type) {
     note(`${file.name} is not a PNG, a JPEG or a CSV file${file.type ? ` (it is ${file.type})` : ""}: the server reads those three.`, true);
-    document.body.dataset.busy = "0";
-    document.body.dataset.answered = String(Number(document.body.dataset.answered) + 1);
+    settled();
     return;
   }
   const size = await preview(bytes, type);
   if (id !== sent) return;
+  if (mode === "number" && type === "text/csv") {
+    note(`${file.name}: a CSV line is one 28 × 28 digit, not a number: read it in One digit mode.`, true);
+    settled();
+    return;
+  }
   note(`${file.name}: ${TYPE_NAMES[type]}${size ? `, ${size}` : ""}`);
-  send(id, bytes, type);
+  submit(id, async () => [bytes, type]);
 }
 
 for (const id of ["upload", "camera"]) {

@@ -33,7 +33,7 @@ public struct WebPage: Sendable {
     /// The page shipped beside the binary.
     public static func shipped() throws -> WebPage {
         guard let folder = WebFiles.folder else {
-            throw APIError(500, "the web page (Resources/web) is not beside this binary: run it from its build folder")
+            throw APIError(500, "the drawing page is not beside this binary (the folder digits_DigitsResources.resources/web of its build folder was not copied with it): run it from its build folder, or copy that folder beside it")
         }
         return try WebPage(folder: folder)
     }

@@ -62,7 +62,7 @@ public struct Answer: Encodable, Sendable, Equatable {
         verdict = p.verdict.rawValue
         unsure = p.verdict == .unsure
         notADigit = p.verdict == .notADigit
-        reason = p.verdict == .notADigit ? "no digit is that unlikely: probability \(fixed(Double(p.probability), 2)) of the best guess" : nil
+        reason = p.verdict == .notADigit ? "best guess \(p.digit) at \(fixed(Double(p.probability), 2)): too unlikely to be a digit" : nil
         top = p.top.map { Likely(digit: $0.digit, probability: $0.probability) }
         probabilities = p.probabilities
         scores = p.scores

@@ -46,7 +46,12 @@ public enum ModelLocator {
 
     public static func load(_ given: String?, for purpose: Purpose) throws(ModelError) -> (Model, Choice) {
         guard let choice = choose(given, for: purpose) else {
-            throw .unreadable(path: trainedPath, reason: "no such file, and this build has no embedded model (run `make train`, or pass --model)")
+            // Copied away from its build folder, the binary has lost the resource folder beside it.
+            let beside = "the shipped models are not beside this binary (the folder digits_DigitsResources.resources of its build folder was not copied with it)"
+            switch purpose {
+            case .reading: throw .unreadable(path: "(no model)", reason: "\(beside): pass --model PATH")
+            case .judging: throw .unreadable(path: trainedPath, reason: "no such file, and \(beside): run `make train`, or pass --model PATH")
+            }
         }
         return (try Safetensors.load(choice.path), choice)
     }
