@@ -195,6 +195,31 @@ struct SparseSink: PixelSink {
     }
 }
 
+/// The sampler's working memory for one thread: the padded 30×30 image (its border stays
+/// black), a second one for the reader's separable passes, and one image's nonzero inputs.
+final class SamplerBuffers {
+    let source: UnsafeMutablePointer<Float>
+    let scratch: UnsafeMutablePointer<Float>
+    let slotIndex: UnsafeMutablePointer<Int32>
+    let slotValue: UnsafeMutablePointer<Float>
+
+    init() {
+        source = .allocate(capacity: 2 * 30 * 30)
+        source.initialize(repeating: 0, count: 2 * 30 * 30)
+        scratch = source + 30 * 30
+        slotIndex = .allocate(capacity: 784)
+        slotIndex.initialize(repeating: 0, count: 784)
+        slotValue = .allocate(capacity: 784)
+        slotValue.initialize(repeating: 0, count: 784)
+    }
+
+    deinit {
+        source.deallocate()
+        slotIndex.deallocate()
+        slotValue.deallocate()
+    }
+}
+
 /// Raw views of one epoch's inputs, so that a second thread can read them too.
 struct EpochData: @unchecked Sendable {
     let indices: UnsafePointer<Int32>
@@ -387,21 +412,38 @@ enum Kernels {
         fields.reduce(0) { max($0, abs($1)) }
     }
 
+    /// One image, padded in `source`, under `t` into `sink`: with the reader's ink changes
+    /// first when `t` has them (`restyle` in `source`, then `InkSink` on the way out).
+    @inline(__always)
+    private static func distortOne<Sink: PixelSink>(_ source: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>,
+                                                    box: Box, _ t: Distortion, bank: UnsafePointer<Float>, reach: Float,
+                                                    tones: UnsafePointer<UInt8>, into sink: inout Sink) {
+        guard let ink = t.ink else {
+            sample(source, box: box, t, bank: bank, reach: reach, into: &sink)
+            return
+        }
+        let styled = restyle(source, scratch, box: box, ink)
+        var inkSink = InkSink(base: sink, tone: tones + ink.tone * 256, noise: ink.noise, seed: ink.noiseSeed)
+        sample(source, box: styled, t, bank: bank, reach: reach, into: &inkSink)
+        sink = inkSink.base
+    }
+
     /// Image `index` of `images` under `t`, written as bytes to image `index` of `out` (which
     /// is zero there).
-    static func resample(_ images: [UInt8], index: Int, _ t: Distortion, fields: [Float], reach: Float, into out: inout [UInt8]) {
-        var source = [Float](repeating: 0, count: 30 * 30)
+    static func resample(_ images: [UInt8], index: Int, _ t: Distortion, fields: [Float], reach: Float, tones: [UInt8],
+                         into out: inout [UInt8]) {
         let b = inkBoxes(Array(images[(index * 784)..<((index + 1) * 784)]), count: 1)[0]
         guard b.z >= 0 else { return }
-        let box = (Int(b.x), Int(b.y), Int(b.z), Int(b.w))
+        let buffers = SamplerBuffers()
         images.withUnsafeBufferPointer { image in
             fields.withUnsafeBufferPointer { bank in
-                source.withUnsafeMutableBufferPointer { padded in
-                    pad(image.baseAddress!, index, into: padded.baseAddress!)
+                tones.withUnsafeBufferPointer { curves in
                     out.withUnsafeMutableBufferPointer { destination in
+                        pad(image.baseAddress!, index, into: buffers.source)
                         var sink = ByteSink(pixels: destination.baseAddress! + index * 784)
-                        sample(padded.baseAddress!, box: box, t, bank: bank.baseAddress ?? UnsafePointer(padded.baseAddress!), reach: reach,
-                                   into: &sink)
+                        distortOne(buffers.source, buffers.scratch, box: (Int(b.x), Int(b.y), Int(b.z), Int(b.w)), t,
+                                   bank: bank.baseAddress ?? UnsafePointer(buffers.source), reach: reach,
+                                   tones: curves.baseAddress ?? UnsafePointer(image.baseAddress!), into: &sink)
                     }
                 }
             }
@@ -412,31 +454,27 @@ enum Kernels {
     /// straight to `indices` and `values` (no intermediate image, no blank pixel visited), with
     /// each image's end position appended to `ends`.
     static func distortSparse(_ images: [UInt8], range: Range<Int>, boxes: [SIMD4<Int32>], distortion: (Int) -> Distortion,
-                              fields: [Float], reach: Float, table: [Float],
+                              fields: [Float], reach: Float, tones: [UInt8], table: [Float],
                               indices: inout [Int32], values: inout [Float], ends: inout [Int]) {
-        var source = [Float](repeating: 0, count: 30 * 30)
-        var slotIndex = [Int32](repeating: 0, count: 784), slotValue = [Float](repeating: 0, count: 784)
+        let buffers = SamplerBuffers()
         images.withUnsafeBufferPointer { image in
             fields.withUnsafeBufferPointer { bank in
-                table.withUnsafeBufferPointer { scale in
-                    source.withUnsafeMutableBufferPointer { padded in
-                        slotIndex.withUnsafeMutableBufferPointer { si in
-                            slotValue.withUnsafeMutableBufferPointer { sv in
-                                let bankBase = bank.baseAddress ?? UnsafePointer(padded.baseAddress!)
-                                for n in range {
-                                    let b = boxes[n]
-                                    var sink = SparseSink(table: scale.baseAddress!, indices: si.baseAddress!, values: sv.baseAddress!)
-                                    if b.z >= 0 {
-                                        pad(image.baseAddress!, n, into: padded.baseAddress!)
-                                        sample(padded.baseAddress!, box: (Int(b.x), Int(b.y), Int(b.z), Int(b.w)),
-                                                   distortion(n), bank: bankBase, reach: reach, into: &sink)
-                                    }
-                                    // Pixels were visited row by row, so the indices are in order.
-                                    indices.append(contentsOf: UnsafeBufferPointer(start: si.baseAddress!, count: sink.count))
-                                    values.append(contentsOf: UnsafeBufferPointer(start: sv.baseAddress!, count: sink.count))
-                                    ends.append(indices.count)
-                                }
+                tones.withUnsafeBufferPointer { curves in
+                    table.withUnsafeBufferPointer { scale in
+                        let bankBase = bank.baseAddress ?? UnsafePointer(buffers.source)
+                        let toneBase = curves.baseAddress ?? UnsafePointer(image.baseAddress!)
+                        for n in range {
+                            let b = boxes[n]
+                            var sink = SparseSink(table: scale.baseAddress!, indices: buffers.slotIndex, values: buffers.slotValue)
+                            if b.z >= 0 {
+                                pad(image.baseAddress!, n, into: buffers.source)
+                                distortOne(buffers.source, buffers.scratch, box: (Int(b.x), Int(b.y), Int(b.z), Int(b.w)),
+                                           distortion(n), bank: bankBase, reach: reach, tones: toneBase, into: &sink)
                             }
+                            // Pixels were visited row by row, so the indices are in order.
+                            indices.append(contentsOf: UnsafeBufferPointer(start: buffers.slotIndex, count: sink.count))
+                            values.append(contentsOf: UnsafeBufferPointer(start: buffers.slotValue, count: sink.count))
+                            ends.append(indices.count)
                         }
                     }
                 }

@@ -9,6 +9,17 @@ public enum Augmentation: String, Sendable, CaseIterable {
     case affine
     /// The affine map plus an elastic distortion (Simard et al., ICDAR 2003).
     case elastic
+    /// People's digits as the preprocessing hands them over (issue 14): the digit's size and
+    /// place in its box varied, strokes thicker or thinner, blurred, ink fainter than its peak
+    /// and a little noisy, on top of a rotation and shear like `affine`'s.
+    case reader
+    /// `reader` with Simard's elastic field as well.
+    case readerElastic = "reader-elastic"
+
+    /// Whether the distortion includes an elastic field.
+    var isElastic: Bool { self == .elastic || self == .readerElastic }
+    /// Whether the ink itself is changed too (stroke, blur, tone, noise).
+    var isReader: Bool { self == .reader || self == .readerElastic }
 }
 
 /// A map from the pixels of a distorted image back to the original: the source point of output
@@ -24,6 +35,8 @@ public struct Distortion: Sendable, Equatable {
     public var swapField = false
     public var negateX = false
     public var negateY = false
+    /// How the ink itself is changed, for the reader augmentation (nil: not at all).
+    public var ink: InkStyle?
 
     public static let identity = Distortion(a: 1, b: 0, c: 0, d: 1, shiftX: 0, shiftY: 0)
 
@@ -42,6 +55,8 @@ public struct Augmenter: Sendable {
     let fields: [Float]
     /// The largest displacement of any field.
     let reach: Float
+    /// The reader's tone curves, `toneLevels` tables of 256 bytes (empty for other kinds).
+    let tones: [UInt8]
 
     public static let fieldCount = 256
     /// Rotation up to ±12°, scale 0.9–1.1 per axis, shear up to ±0.15, shift up to ±2 pixels.
@@ -56,14 +71,16 @@ public struct Augmenter: Sendable {
     public init(kind: Augmentation, seed: UInt64) {
         self.kind = kind
         self.seed = seed
-        fields = kind == .elastic ? Self.makeFields(seed: seed) : []
+        fields = kind.isElastic ? Self.makeFields(seed: seed) : []
         reach = Kernels.reach(of: fields)
+        tones = kind.isReader ? Self.makeTones() : []
     }
 
     /// The distortion of image `index` in epoch `epoch`.
     public func distortion(epoch: Int, index: Int) -> Distortion {
         guard kind != .none else { return .identity }
         var r = Random(seed: seed &+ 0xA076_1D64_78BD_642F &* UInt64(epoch + 1) &+ 0xE703_7ED1_A0B4_28DB &* UInt64(index + 1))
+        if kind.isReader { return readerDistortion(&r) }
         func uniform(_ limit: Float) -> Float { Float(r.uniform() * 2 - 1) * limit }
         let angle = uniform(Self.maxRotation), shear = uniform(Self.maxShear)
         let sx = 1 + uniform(Self.maxScale), sy = 1 + uniform(Self.maxScale)
@@ -71,20 +88,23 @@ public struct Augmenter: Sendable {
         // A = R(angle) · [[1, shear], [0, 1]] · diag(sx, sy)
         var t = Distortion(a: cosine * sx, b: (cosine * shear - sine) * sy, c: sine * sx, d: (sine * shear + cosine) * sy,
                            shiftX: uniform(Self.maxShift), shiftY: uniform(Self.maxShift))
-        if kind == .elastic {
-            t.field = r.below(Self.fieldCount)
-            t.swapField = r.below(2) == 1
-            t.negateX = r.below(2) == 1
-            t.negateY = r.below(2) == 1
-        }
+        if kind == .elastic { drawField(&r, into: &t) }
         return t
+    }
+
+    /// Which of the bank's fields `t` gets, and which of its eight variants.
+    func drawField(_ r: inout Random, into t: inout Distortion) {
+        t.field = r.below(Self.fieldCount)
+        t.swapField = r.below(2) == 1
+        t.negateX = r.below(2) == 1
+        t.negateY = r.below(2) == 1
     }
 
     /// `image` (784 bytes) under `t`.
     public func apply(_ t: Distortion, to image: some Collection<UInt8>) -> [UInt8] {
         precondition(image.count == Dataset.pixelCount)
         var out = [UInt8](repeating: 0, count: Dataset.pixelCount)
-        Kernels.resample(Array(image), index: 0, t, fields: fields, reach: reach, into: &out)
+        Kernels.resample(Array(image), index: 0, t, fields: fields, reach: reach, tones: tones, into: &out)
         return out
     }
 
@@ -93,13 +113,12 @@ public struct Augmenter: Sendable {
         let count = images.count / Dataset.pixelCount
         var out = [UInt8](repeating: 0, count: images.count)
         for n in 0..<count {
-            Kernels.resample(images, index: n, distortion(epoch: epoch, index: n), fields: fields, reach: reach, into: &out)
+            Kernels.resample(images, index: n, distortion(epoch: epoch, index: n), fields: fields, reach: reach, tones: tones,
+                             into: &out)
         }
         return out
     }
 
-    /// The same distorted images, as the training kernels read them: their nonzero inputs
-    /// (scaled by `table`), made without an intermediate copy.
     /// The same distorted images, as the training kernels read them: their nonzero inputs
     /// (scaled by `table`), made without an intermediate copy, all on this thread.
     public func distortedInputs(_ images: [UInt8], boxes: [SIMD4<Int32>]? = nil, epoch: Int, table: [Float]) -> SparseInputs {
@@ -201,7 +220,7 @@ final class EpochPreparation: @unchecked Sendable {
     private func make(_ chunk: Int, _ indices: inout [Int32], _ values: inout [Float], _ ends: inout [Int]) {
         let range = (chunk * Self.chunkSize)..<min(count, (chunk + 1) * Self.chunkSize)
         Kernels.distortSparse(images, range: range, boxes: boxes, distortion: { self.augmenter.distortion(epoch: self.epoch, index: $0) },
-                              fields: augmenter.fields, reach: augmenter.reach, table: table,
+                              fields: augmenter.fields, reach: augmenter.reach, tones: augmenter.tones, table: table,
                               indices: &indices, values: &values, ends: &ends)
     }
 
