@@ -88,6 +88,9 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Training images held out at the end of the training set to choose options on (0: train on all 60,000).")
     var validation = 10_000
 
+    @Option(help: ArgumentHelp("A line of provenance stored in the model's metadata as `note` (e.g. what it was measured at elsewhere).", valueName: "text"))
+    var note: String?
+
     @Flag(help: "Deskew every image (second-order moments, sheared upright, as in LeCun's MNIST table) in training and in reading.")
     var deskew = false
 
@@ -129,6 +132,7 @@ struct TrainingArguments: ParsableArguments {
         o.threads = threads
         o.validation = validation
         o.deskew = deskew
+        o.note = note
         o.augment = augment
         return o
     }

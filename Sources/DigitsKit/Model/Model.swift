@@ -27,6 +27,9 @@ public struct Model: Sendable, Equatable {
     public static func metadata(for options: TrainingOptions, network: Network, history: [EpochReport],
                                 testAccuracy: Double?) -> [String: String] {
         var m = optionMetadata(options, network: network)
+        m["command"] = command(options)
+        m["data"] = "MNIST: \(options.validation > 0 ? "the first \(60_000 - options.validation) of the 60,000 training images, the last \(options.validation) held out for validation" : "all 60,000 training images"); test accuracy on its 10,000 test images"
+        if let note = options.note { m["note"] = note }
         m["epochs"] = String(history.count)
         m["history"] = historyJSON(history)
         if let testAccuracy { m["test_accuracy"] = fixed(testAccuracy, 4) }
@@ -55,6 +58,19 @@ public struct Model: Sendable, Equatable {
             "target_encoding": options.targets.rawValue,
             "validation": String(options.validation),
         ]) { a, _ in a }
+    }
+
+    /// The `digits train` command that makes this model again, every option spelled out (the
+    /// data folder and output path apart, which name places, not choices).
+    static func command(_ o: TrainingOptions) -> String {
+        var parts = ["digits train", "--hidden \(o.hidden)", "--rule \(o.rule.rawValue)", "--loss \(o.loss.rawValue)",
+                     "--epochs \(o.epochs)", "--lr \(o.learningRate)", "--schedule \(o.schedule.rawValue)", "--warmup \(o.warmup)",
+                     "--momentum \(o.momentum)"]
+        if o.nesterov { parts.append("--nesterov") }
+        parts += ["--batch-size \(o.batchSize)", "--l2 \(o.l2)", "--augment \(o.augment.rawValue)", "--validation \(o.validation)",
+                  "--seed \(o.seed)", "--inputs \(o.inputs.rawValue)", "--targets \(o.targets.rawValue)"]
+        if o.deskew { parts.append("--deskew") }
+        return parts.joined(separator: " ")
     }
 
     /// Whether the model was trained on deskewed images, and so deskews what it reads.

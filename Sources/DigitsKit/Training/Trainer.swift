@@ -34,6 +34,8 @@ public struct TrainingOptions: Sendable, Equatable {
     public var validation = 10_000
     /// Whether every image is deskewed before training and reading (`Deskew`).
     public var deskew = false
+    /// A line of provenance for the model's metadata (`note`): not a training option.
+    public var note: String?
 
     public init() {}
 }
