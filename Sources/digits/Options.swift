@@ -82,7 +82,7 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Targets: onehot (1 for the digit, 0 elsewhere) or book (0.99 and 0.01).")
     var targets = TargetEncoding.onehot
 
-    @Option(help: "Distort the training images anew every epoch: none, affine (rotation ±12°, scale ±10%, shear ±0.15, shift ±2 px) or elastic (affine plus Simard's elastic field, σ 4, α 34).")
+    @Option(help: "Distort the training images anew every epoch: none, affine (rotation ±12°, scale ±10%, shear ±0.15, shift ±2 px), elastic (affine plus Simard's elastic field, σ 4, α 34), reader (people's digits after preprocessing: rotation and shear as affine, box 16–22 px, width ±15%, centre of mass ±1.5 px, thinner strokes, blur σ ≤ 1, tone γ 0.61–1.65, ink noise ±24), reader-thick (reader, strokes also thicker) or reader-elastic (reader plus the elastic field).")
     var augment = Augmentation.affine
 
     @Option(help: "Training images held out at the end of the training set to choose options on (0: train on all 60,000).")

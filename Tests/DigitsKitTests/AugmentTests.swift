@@ -52,7 +52,7 @@ struct AugmentTests {
         }
     }
 
-    @Test(arguments: [Augmentation.affine, .elastic])
+    @Test(arguments: [Augmentation.affine, .elastic, .reader, .readerThick, .readerElastic])
     func theTrainingInputsAreTheDistortedImages(kind: Augmentation) {
         // The sparse inputs made for training (visiting only the region the ink can reach) are
         // exactly the nonzero pixels of the distorted images.
@@ -66,9 +66,10 @@ struct AugmentTests {
         #expect(direct.values == viaBytes.values)
     }
 
-    @Test func sharingTheChunksBetweenTwoThreadsGivesTheSameInputs() {
+    @Test(arguments: [Augmentation.elastic, .readerThick])
+    func sharingTheChunksBetweenTwoThreadsGivesTheSameInputs(kind: Augmentation) {
         let data = KernelsTests.dataset(count: 4 * EpochPreparation.chunkSize + 17)
-        let augmenter = Augmenter(kind: .elastic, seed: 3)
+        let augmenter = Augmenter(kind: kind, seed: 3)
         let table = InputScaling.unit.table
         let alone = augmenter.distortedInputs(data.images, epoch: 1, table: table)
         var reused: SparseInputs?

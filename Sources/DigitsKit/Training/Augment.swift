@@ -10,16 +10,20 @@ public enum Augmentation: String, Sendable, CaseIterable {
     /// The affine map plus an elastic distortion (Simard et al., ICDAR 2003).
     case elastic
     /// People's digits as the preprocessing hands them over (issue 14): the digit's size and
-    /// place in its box varied, strokes thicker or thinner, blurred, ink fainter than its peak
-    /// and a little noisy, on top of a rotation and shear like `affine`'s.
+    /// place in its box varied, strokes thinner (a pen photographed large is thinner than
+    /// MNIST's once fitted to 20 pixels), blurred, ink fainter than its peak and a little noisy,
+    /// on top of a rotation and shear like `affine`'s.
     case reader
+    /// `reader` with strokes made thicker too, up to two steps of dilation (a marker, or a
+    /// digit drawn small with a wide brush).
+    case readerThick = "reader-thick"
     /// `reader` with Simard's elastic field as well.
     case readerElastic = "reader-elastic"
 
     /// Whether the distortion includes an elastic field.
     var isElastic: Bool { self == .elastic || self == .readerElastic }
     /// Whether the ink itself is changed too (stroke, blur, tone, noise).
-    var isReader: Bool { self == .reader || self == .readerElastic }
+    var isReader: Bool { self == .reader || self == .readerThick || self == .readerElastic }
 }
 
 /// A map from the pixels of a distorted image back to the original: the source point of output
