@@ -82,7 +82,7 @@ let package = Package(
             name: "DigitsResources",
             path: "Resources",
             exclude: ["README.md", "samples"],
-            resources: [.copy("digits.safetensors"), .copy("web")]
+            resources: [.copy("digits.safetensors"), .copy("reader.safetensors"), .copy("web")]
         ),
 
         // The command line: parses arguments, calls DigitsKit, prints.

@@ -14,10 +14,24 @@ struct error_manager {
     size_t message_capacity;
 };
 
+/// libjpeg may hold this much for one image: a progressive file keeps every DCT coefficient
+/// of the whole image (two bytes a sample, whatever the output scale), and without a backing
+/// store libjpeg refuses more than this rather than take it.
+static const long memory_limit = 256L << 20;
+/// A progressive file is read scan by scan; more than this many is no photo but a file made to
+/// cost time (a "scan bomb").
+static const int scan_limit = 200;
+
 static void on_error(j_common_ptr info) {
     struct error_manager *e = (struct error_manager *)info->err;
     char text[JMSG_LENGTH_MAX];
-    info->err->format_message(info, text);
+    if (info->err->msg_code == JERR_NO_BACKING_STORE) {
+        snprintf(text, sizeof text, "needs more than %ld MiB to decode (a progressive JPEG this large)", memory_limit >> 20);
+    } else if (info->err->msg_code == -1) {
+        snprintf(text, sizeof text, "more than %d scans (a progressive JPEG made to cost time)", scan_limit);
+    } else {
+        info->err->format_message(info, text);
+    }
     if (e->message && e->message_capacity) snprintf(e->message, e->message_capacity, "%s", text);
     longjmp(e->jump, 1);
 }
@@ -30,6 +44,13 @@ static void on_emit(j_common_ptr info, int level) {
     // ...except a file that ends early: libjpeg would fill the rest with gray and go on, and a
     // digit read from half a photo is not an answer.
     if (level == -1 && info->err->msg_code == JWRN_JPEG_EOF) on_error(info);
+}
+
+static void on_progress(j_common_ptr info) {
+    if (info->is_decompressor && ((j_decompress_ptr)info)->input_scan_number > scan_limit) {
+        info->err->msg_code = -1;
+        on_error(info);
+    }
 }
 
 /// The first APP1 segment that starts with "Exif\0\0", copied.
@@ -82,6 +103,9 @@ int cjpeg_decode_gray(const uint8_t *data, size_t length, uint32_t max_side, uin
         return code;
     }
     jpeg_create_decompress(&info);
+    info.mem->max_memory_to_use = memory_limit;
+    struct jpeg_progress_mgr progress = {on_progress, 0, 0, 0, 0};
+    info.progress = &progress;
     jpeg_mem_src(&info, data, (unsigned long)length);
     jpeg_save_markers(&info, JPEG_APP0 + 1, 0xFFFF);
     jpeg_read_header(&info, TRUE);

@@ -63,7 +63,12 @@ public enum PredictionAPI {
             guard !PNGImage.isPNG(body) else { throw APIError(400, "\(bodyName): a PNG sent as text/csv: send it as image/png") }
             return try single(ImageInput.images(in: body, path: bodyName))
         case .json:
-            return try pixels(json: body)
+            // The same rule as a CSV line: blank, or normalised when not in MNIST's convention.
+            switch ImageInput.values(try pixels(json: body), path: bodyName) {
+            case .success(let pixels): return pixels
+            case .failure(.blank): return nil
+            case .failure(let error): throw APIError(400, error.description)
+            }
         }
     }
 

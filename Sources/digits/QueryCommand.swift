@@ -16,12 +16,12 @@ struct QueryCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Image files (CSV or PNG); - reads standard input.", valueName: "file"))
+    @Argument(help: ArgumentHelp("Image files (PNG, JPEG or CSV); - reads standard input.", valueName: "file"))
     var files: [String]
 
     @OptionGroup var model: ModelOptions
 
-    @Flag(help: "Print one JSON object per image (file, prediction, scores, label when known).")
+    @Flag(help: "Print one JSON object per image (file, prediction, probability, verdict, unsure, not_a_digit, top, probabilities, scores, label when known; with --number: number and digits).")
     var json = false
 
     @Flag(help: "Draw the 28×28 input the network saw.")

@@ -56,6 +56,18 @@ struct TrainCommand: ParsableCommand {
         return output + ".checkpoint"
     }
 
+    /// `model` with its probabilities' temperature and thresholds fitted on the held-out
+    /// images, and its calibration error there, when there are any held out.
+    static func calibrated(_ model: Model, on validation: Dataset?) -> Model {
+        guard let validation else { return model }
+        var model = model
+        model.metadata = Calibration.fit(model: model, on: validation).stored(in: model.metadata)
+        let ece = Calibration.errors(model: model, on: validation)
+        model.metadata["validation_ece"] = fixed(ece.calibrated, 6)
+        model.metadata["validation_ece_share_of_outputs"] = fixed(ece.share, 6)
+        return model
+    }
+
     func run() throws {
         // A model that cannot be saved is known before training, not after.
         try AtomicFile.checkWritable(output)
@@ -114,16 +126,9 @@ struct TrainCommand: ParsableCommand {
         let seconds = monotonicSeconds() - started
         let network = run.network
         let evaluation = Evaluation(network: network, inputs: options.inputs, data: test)
-        var model = Model(network: network, inputs: options.inputs,
-                          metadata: Model.metadata(for: options, network: network, history: run.history,
-                                                   testAccuracy: evaluation.accuracy))
-        // Probabilities and thresholds are fitted on the held-out images, when there are any.
-        if let validation {
-            model.metadata = Calibration.fit(model: model, on: validation).stored(in: model.metadata)
-            let ece = Calibration.errors(model: model, on: validation)
-            model.metadata["validation_ece"] = fixed(ece.calibrated, 6)
-            model.metadata["validation_ece_share_of_outputs"] = fixed(ece.share, 6)
-        }
+        let model = Self.calibrated(Model(network: network, inputs: options.inputs,
+                                          metadata: Model.metadata(for: options, network: network, history: run.history,
+                                                                   testAccuracy: evaluation.accuracy)), on: validation)
         try Safetensors.save(model, to: output)
         if json {
             let epochs = run.history.map {

@@ -63,8 +63,8 @@ struct TrainingReportTests {
         let collector = ElementCollector()
         parser.delegate = collector
         #expect(parser.parse(), "\(parser.parserError.map(String.init(describing:)) ?? "")")
-        #expect(collector.count("svg") == 2)
-        #expect(collector.count("section") == 6)
+        #expect(collector.count("svg") == 3)
+        #expect(collector.count("section") == 7)
         #expect(collector.count("figure") == 48 + 10)
         #expect(collector.count("img") == 48 + 20 + 10)
         #expect(collector.count("script") == 0 && collector.count("link") == 0)
@@ -90,9 +90,19 @@ struct TrainingReportTests {
         #expect(Self.report(seconds: 12.34).html().contains("12.3 s"))
     }
 
+    @Test func theReliabilityDiagramHasABarPerAnsweredBinAndTheECE() {
+        let bins = Calibration.reliability(probabilities: [0.95, 0.95, 0.55, 0.55], right: [true, false, true, true])
+        let figure = Charts.reliability(bins, ece: 0.45, calibrated: true)
+        let bars = figure.marks.filter { if case .rect = $0 { return true } else { return false } }
+        #expect(bars.count == 2)
+        let texts = figure.marks.compactMap { if case let .text(s, _, _, _, _, _, _) = $0 { return s } else { return nil } }
+        #expect(texts.contains { $0.contains("ECE 45.00%") })
+        #expect(Self.report().reliability.bins.reduce(0) { $0 + $1.count } == Self.report().evaluation.total)
+    }
+
     @Test func everyFigureRastersToAPNG() throws {
         let figures = Self.report(hidden: 12).figures()
-        #expect(figures.map(\.name) == ["learning-curves", "confusion", "mistakes", "hidden-units", "back-query"])
+        #expect(figures.map(\.name) == ["learning-curves", "confusion", "reliability", "mistakes", "hidden-units", "back-query"])
         for (name, figure) in figures {
             let image = try PNGImage.decode(figure.png(), path: name)
             #expect(image.width == figure.width && image.height == figure.height)
@@ -104,7 +114,7 @@ struct TrainingReportTests {
     @Test func writesThePageAndTheFiguresAtomically() throws {
         let folder = Fixtures.folder()
         let written = try Self.report().write(htmlTo: folder + "/r.html", pngDirectory: folder + "/figures/new")
-        #expect(written.count == 6)
+        #expect(written.count == 7)
         for path in written { #expect(FileManager.default.fileExists(atPath: path)) }
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".tmp") }
         #expect(leftovers.isEmpty)

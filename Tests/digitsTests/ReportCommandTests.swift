@@ -23,12 +23,12 @@ struct ReportCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("report written to \(folder)/report.html ("))
         let html = try String(contentsOfFile: folder + "/report.html", encoding: .utf8)
-        for id in ["model", "curves", "confusion", "mistakes", "hidden-units", "back-query"] {
+        for id in ["model", "curves", "confusion", "reliability", "mistakes", "hidden-units", "back-query"] {
             #expect(html.contains("<section id=\"\(id)\">"), "no section \(id)")
         }
-        #expect(html.components(separatedBy: "<svg").count - 1 == 2)
+        #expect(html.components(separatedBy: "<svg").count - 1 == 3)
         #expect(html.contains(model))
-        for name in ["learning-curves", "confusion", "mistakes", "hidden-units", "back-query"] {
+        for name in ["learning-curves", "confusion", "reliability", "mistakes", "hidden-units", "back-query"] {
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(folder)/figures/\(name).png")))
             let image = try PNGImage.decode(bytes, path: name)
             #expect(image.width > 100 && image.height > 50, "\(name)")

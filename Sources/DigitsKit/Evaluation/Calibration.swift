@@ -148,9 +148,10 @@ extension Calibration {
         }
     }
 
-    /// The expected calibration error of `model` on `data`: of its calibrated probabilities,
-    /// and of the share of the ten outputs that `digits` printed as its confidence before.
-    public static func errors(model: Model, on data: Dataset) -> (calibrated: Double, share: Double) {
+    /// For every image of `data` (prepared as the model reads it): the calibrated probability
+    /// of the answer, the share of the ten outputs `digits` printed as its confidence before,
+    /// and whether the answer is right.
+    static func answers(model: Model, on data: Dataset) -> (calibrated: [Float], share: [Float], right: [Bool]) {
         let calibration = model.calibration
         var calibrated: [Float] = [], share: [Float] = [], right: [Bool] = []
         for (z, label) in zip(outputLogits(model: model, data: data), data.labels) {
@@ -161,6 +162,13 @@ extension Calibration {
             share.append(o[k] / max(o.reduce(0, +), .leastNormalMagnitude))
             right.append(k == Int(label))
         }
-        return (expectedError(probabilities: calibrated, right: right), expectedError(probabilities: share, right: right))
+        return (calibrated, share, right)
+    }
+
+    /// The expected calibration error of `model` on `data`: of its calibrated probabilities,
+    /// and of the share of the ten outputs.
+    public static func errors(model: Model, on data: Dataset) -> (calibrated: Double, share: Double) {
+        let a = answers(model: model, on: data)
+        return (expectedError(probabilities: a.calibrated, right: a.right), expectedError(probabilities: a.share, right: a.right))
     }
 }

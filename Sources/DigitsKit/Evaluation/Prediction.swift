@@ -40,9 +40,11 @@ extension Model {
     /// How the model's outputs become probabilities: from its metadata, else uncalibrated.
     public var calibration: Calibration { Calibration(metadata: metadata) }
 
-    /// Classifies one image of 784 intensities 0…255, scaled as the model was trained.
-    public func predict(_ pixels: [Float]) -> Prediction {
-        let x = (deskews ? Deskew.apply(pixels) : pixels).map { inputs.scale(intensity: $0) }
+    /// Classifies one image of 784 intensities 0…255, scaled as the model was trained (and
+    /// deskewed, when it was trained on deskewed images, unless `deskewed` says it is already:
+    /// an image of a data set prepared for the model, as `train`, `evaluate` and `report` do).
+    public func predict(_ pixels: [Float], deskewed: Bool = false) -> Prediction {
+        let x = (deskews && !deskewed ? Deskew.apply(pixels) : pixels).map { inputs.scale(intensity: $0) }
         let a = network.feedforward(x)
         let calibration = self.calibration
         let probabilities = calibration.probabilities(a.z_o)

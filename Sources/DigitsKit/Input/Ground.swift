@@ -72,8 +72,7 @@ struct Surface: Sendable {
 
     func value(x: Int, y: Int, width: Int, height: Int) -> Float {
         let (u, v) = Self.unit(x: Double(x) + 0.5, y: Double(y) + 0.5, width: width, height: height)
-        let c = coefficients
-        return Float(c[0] + c[1] * u + c[2] * v + c[3] * u * u + c[4] * u * v + c[5] * v * v)
+        return Float(at(u, v))
     }
 
     static func unit(x: Double, y: Double, width: Int, height: Int) -> (Double, Double) {

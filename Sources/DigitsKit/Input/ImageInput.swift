@@ -63,13 +63,20 @@ public enum ImageInput {
         return rows.map { row in
             row.flatMap { row -> Result<QueryImage, InputError> in
                 let source = many ? "\(name):\(row.line)" : name
-                let normalise = normalisation == .always || (normalisation == .automatic && !Preprocess.isMNISTConvention(row.pixels))
-                let pixels: Result<[Float], InputError> = normalise
-                    ? Result { () throws(InputError) in try Preprocess.mnist(pixels: row.pixels, path: source) }
-                    : .success(row.pixels)
-                return pixels.map { QueryImage(source: source, file: name, pixels: $0, label: row.label) }
+                return values(row.pixels, path: source, normalisation: normalisation)
+                    .map { QueryImage(source: source, file: name, pixels: $0, label: row.label) }
             }
         }
+    }
+
+    /// 784 values given as numbers (a CSV line, the API's JSON): blank when none reaches the
+    /// contrast a picture's ink needs, else normalised like a picture when asked or when they
+    /// are not in MNIST's convention (`Preprocess.isMNISTConvention`), else as they are.
+    public static func values(_ pixels: [Float], path: String, normalisation: Normalisation = .automatic) -> Result<[Float], InputError> {
+        guard (pixels.max() ?? 0) >= Preprocess.minimumContrast else { return .failure(.blank(path: path)) }
+        let normalise = normalisation == .always || (normalisation == .automatic && !Preprocess.isMNISTConvention(pixels))
+        guard normalise else { return .success(pixels) }
+        return Result { () throws(InputError) in try Preprocess.mnist(pixels: pixels, path: path) }
     }
 
     /// The picture (PNG or JPEG) in the file at `path` (`-`: standard input), decoded to gray

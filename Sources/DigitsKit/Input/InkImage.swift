@@ -33,11 +33,16 @@ struct InkImage: Sendable, Equatable {
         return values
     }
 
+    /// The whole factor a `width` × `height` image is averaged down by to fit `side`.
+    static func factor(width: Int, height: Int, atMost side: Int) -> Int {
+        max(1, (max(width, height) + side - 1) / side)
+    }
+
     /// The brightness of `image` (0…255), area-averaged by a whole factor so that neither side
     /// exceeds `side`. One pass over the source bytes; partial blocks at the right and bottom
     /// edges average the pixels they have.
     static func brightness(of image: GrayImage, atMost side: Int = workingSide) -> InkImage {
-        let factor = max(1, (max(image.width, image.height) + side - 1) / side)
+        let factor = factor(width: image.width, height: image.height, atMost: side)
         let w = (image.width + factor - 1) / factor, h = (image.height + factor - 1) / factor
         if factor == 1 { return InkImage(width: w, height: h, values: image.pixels.map(Float.init)) }
         var sums = [Float](repeating: 0, count: w * h)

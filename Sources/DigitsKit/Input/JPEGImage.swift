@@ -8,7 +8,8 @@ import Glibc
 /// a tag saying how to turn them). Every libjpeg error comes back as a value (the C shim holds
 /// libjpeg's setjmp). Sides are bounded as for PNG, and a large photo is decoded at 1/2, 1/4
 /// or 1/8 scale by libjpeg itself, never below `InkImage.workingSide`, which is all that
-/// preprocessing would keep of it.
+/// preprocessing would keep of it. A progressive file keeps all its coefficients at full size
+/// whatever the scale, so libjpeg is given at most 256 MiB and 200 scans (`CJPEGDecode.c`).
 public enum JPEGImage {
     /// Every JPEG starts with SOI (FF D8) and then a marker (FF).
     public static func isJPEG(_ bytes: some Collection<UInt8>) -> Bool {

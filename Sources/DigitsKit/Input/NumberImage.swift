@@ -23,22 +23,16 @@ public enum NumberImage {
     /// The digits of `image` from left to right; empty when it holds no ink.
     public static func digits(in image: GrayImage) -> [Digit] {
         let brightness = InkImage.brightness(of: image, atMost: workingSide)
-        let factor = Float(image.width) / Float(brightness.width)
-        var ink = Ground.ink(of: brightness)
-        let strongest = ink.values.max() ?? 0
-        guard strongest >= Preprocess.minimumContrast else { return [] }
-        let level = Preprocess.pieceLevel * strongest
-        RuledLines.remove(from: &ink, threshold: level)
-        let components = InkComponents(ink, threshold: level)
+        let factor = InkImage.factor(width: image.width, height: image.height, atMost: workingSide)
+        guard let (ink, components) = Preprocess.separated(brightness, row: true) else { return [] }
         let largest = components.pieces.map(\.pixels).max() ?? 0
         let kept = components.pieces.indices.filter { Float(components.pieces[$0].pixels) >= speck * Float(largest) }
         return groups(of: kept, in: components).map { group in
             let box = group.map { components.pieces[$0] }.reduce(into: components.pieces[group[0]]) { $0.absorb($1) }
-            let alone = components.keeping(group, of: ink, radius: 1 + max(ink.width, ink.height) / 200)
+            let alone = components.keeping(group, of: ink, radius: Preprocess.keepingRadius(ink))
             let pixels = Preprocess.fit(crop(alone, to: box))
-            let scaled = (x0: Int(Float(box.x0) * factor), y0: Int(Float(box.y0) * factor),
-                          x1: min(image.width - 1, Int(Float(box.x1 + 1) * factor) - 1),
-                          y1: min(image.height - 1, Int(Float(box.y1 + 1) * factor) - 1))
+            let scaled = (x0: box.x0 * factor, y0: box.y0 * factor,
+                          x1: min(image.width - 1, (box.x1 + 1) * factor - 1), y1: min(image.height - 1, (box.y1 + 1) * factor - 1))
             return Digit(box: scaled, pixels: pixels)
         }
     }

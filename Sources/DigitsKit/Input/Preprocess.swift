@@ -3,8 +3,8 @@
 /// lines and stray ink removed (`RuledLines`, `InkComponents`), the digit's bounding box scaled
 /// to fit 20×20 keeping its aspect ratio (anti-aliased by area averaging), placed in 28×28 with
 /// its centre of mass on pixel 14 (where MNIST's training images have it: mean 14.0 in x and y).
-/// An image that already is an MNIST digit comes out unchanged: its box is 19 or 20 pixels (no
-/// rescaling within 6%), its centre of mass within half a pixel of 14 (a shift by a whole pixel,
+/// An image that already is an MNIST digit comes out unchanged: its box is 19 or 20 pixels
+/// (no rescaling within 6%, so 19 to 21), its centre of mass within half a pixel of 14 (a shift by a whole pixel,
 /// rounded, moves it by none) and its brightest pixel 254 or 255 (no stretching within 2%);
 /// only a speck of dirt apart from the digit, which some of MNIST's have, is dropped.
 public enum Preprocess {
@@ -33,17 +33,26 @@ public enum Preprocess {
 
     /// The ink of the digit in `image`, or nil when there is none to read.
     static func digitInk(_ image: InkImage) -> InkImage? {
+        guard let (ink, pieces) = separated(image) else { return nil }
+        let chosen = pieces.digit(width: ink.width, height: ink.height)
+        let pixels = chosen.reduce(0) { $0 + pieces.pieces[$1].pixels }
+        guard pixels >= 6 else { return nil }
+        return pieces.keeping(chosen, of: ink, radius: keepingRadius(ink))
+    }
+
+    /// The ink of `image` without its ground and ruled lines, and its pieces; nil when there
+    /// is no ink. `row`: a row of digits (`RuledLines`).
+    static func separated(_ image: InkImage, row: Bool = false) -> (InkImage, InkComponents)? {
         var ink = Ground.ink(of: image)
         let strongest = ink.values.max() ?? 0
         guard strongest >= minimumContrast else { return nil }
         let level = pieceLevel * strongest
-        RuledLines.remove(from: &ink, threshold: level)
-        let pieces = InkComponents(ink, threshold: level)
-        let chosen = pieces.digit(width: ink.width, height: ink.height)
-        let pixels = chosen.reduce(0) { $0 + pieces.pieces[$1].pixels }
-        guard pixels >= 6 else { return nil }
-        return pieces.keeping(chosen, of: ink, radius: 2 + max(ink.width, ink.height) / 100)
+        RuledLines.remove(from: &ink, threshold: level, row: row)
+        return (ink, InkComponents(ink, threshold: level))
     }
+
+    /// How far from a kept piece faint ink is kept: a stroke's anti-aliased edge.
+    static func keepingRadius(_ ink: InkImage) -> Int { 2 + max(ink.width, ink.height) / 100 }
 
     /// The ink's box fitted into 20×20 and its centre of mass put on pixel 14.
     static func fit(_ ink: InkImage) -> [Float] {

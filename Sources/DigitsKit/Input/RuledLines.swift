@@ -6,7 +6,9 @@ enum RuledLines {
     /// A row (column) belongs to a line when ink covers this share of it.
     static let coverage: Float = 0.9
 
-    static func remove(from ink: inout InkImage, threshold: Float) {
+    /// `row: true` for a row of digits, which spans the width itself: there a horizontal band
+    /// is a line whatever the rest of the ink does (no digit has a stroke across the whole row).
+    static func remove(from ink: inout InkImage, threshold: Float, row: Bool = false) {
         let (w, h) = (ink.width, ink.height)
         guard w >= 8, h >= 8 else { return }
         let rows = bands(count: h, length: w) { ink[$1, $0] > threshold }
@@ -20,7 +22,7 @@ enum RuledLines {
                 x0 = min(x0, x); x1 = max(x1, x); y0 = min(y0, y); y1 = max(y1, y)
             }
         }
-        if x1 - x0 + 1 <= w * 3 / 4 {
+        if row || x1 - x0 + 1 <= w * 3 / 4 {
             for band in rows { bridge(band, count: h, length: w) { y, x in ink[x, y] } set: { y, x, v in ink[x, y] = v } }
         }
         if y1 - y0 + 1 <= h * 3 / 4 {

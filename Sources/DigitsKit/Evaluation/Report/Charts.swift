@@ -28,6 +28,33 @@ public enum Charts {
         return figure
     }
 
+    /// The reliability diagram (Guo et al. 2017, fig. 1): for each bin of probability, the
+    /// accuracy of the answers in it as a bar, against the diagonal a calibrated model follows;
+    /// each bar's count under it.
+    public static func reliability(_ bins: [Calibration.Bin], ece: Double, calibrated: Bool) -> Figure {
+        var figure = Figure(title: "Reliability on the test set", width: 560, height: 440)
+        let (x0, x1, y0, y1) = (70.0, 530.0, 50.0, 370.0)
+        figure.text("Accuracy per bin of probability (ECE \(fixed(ece * 100, 2))%\(calibrated ? "" : ", not calibrated"))",
+                    x0, 24, size: 15, bold: true)
+        func px(_ p: Double) -> Double { x0 + p * (x1 - x0) }
+        func py(_ a: Double) -> Double { y1 - a * (y1 - y0) }
+        for t in stride(from: 0.0, through: 1.0, by: 0.2) {
+            figure.line([(x0, py(t)), (x1, py(t))], color: .grid)
+            figure.text(fixed(t, 1), x0 - 6, py(t) + 4, size: 12, anchor: .end, color: .axis)
+            figure.text(fixed(t, 1), px(t), y1 + 18, size: 12, anchor: .middle, color: .axis)
+        }
+        for bin in bins where bin.count > 0 {
+            figure.rect(px(bin.lower) + 1, py(bin.accuracy), px(bin.upper) - px(bin.lower) - 2, y1 - py(bin.accuracy),
+                        fill: RGB.series[0], stroke: nil)
+            figure.text(String(bin.count), (px(bin.lower) + px(bin.upper)) / 2, y1 + 34, size: 10, anchor: .middle, color: .axis)
+        }
+        figure.line([(x0, y1), (x1, y0)], color: .axis, dashed: true)
+        figure.line([(x0, y0), (x0, y1), (x1, y1)], color: .axis)
+        figure.text("probability of the answer (counts under the bars)", (x0 + x1) / 2, y1 + 56, size: 13, anchor: .middle, color: .axis)
+        figure.text("accuracy", 16, (y0 + y1) / 2, size: 13, color: .axis)
+        return figure
+    }
+
     /// One chart of `series` (name, colour, x, y) in the 460 × 360 panel starting at `left`,
     /// with its legend in a row under the axis.
     private static func panel(_ figure: inout Figure, left: Double, title: String, unit: String,

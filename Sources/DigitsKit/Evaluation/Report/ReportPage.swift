@@ -22,6 +22,7 @@ extension TrainingReport {
                     .li(.a(.href("#model"), "Model")),
                     .li(.a(.href("#curves"), "Learning curves")),
                     .li(.a(.href("#confusion"), "Confusion")),
+                    .li(.a(.href("#reliability"), "Reliability")),
                     .li(.a(.href("#mistakes"), "Mistakes")),
                     .li(.a(.href("#hidden-units"), "Hidden units")),
                     .li(.a(.href("#back-query"), "Back-query"))
@@ -36,6 +37,11 @@ extension TrainingReport {
                              .h2("Confusion matrix"),
                              .p(.text("On the \(evaluation.total) test images: rows are the true digit, columns the prediction. The diagonal (green, outlined) counts the images read right; orange cells count mistakes. Recall is the share of a row read right, precision the share of a column that was right.")),
                              .raw(Charts.confusion(evaluation).svg(id: "confusion-figure"))),
+                    .section(.id("reliability"),
+                             .h2("Reliability"),
+                             .p(.text("How far the probability it gives can be trusted: the test images' answers grouped into 15 bins by their probability (softmax of the outputs over the temperature fitted on the validation split), each bar the accuracy in its bin. A calibrated model's bars reach the dashed diagonal; the expected calibration error is their weighted distance from it.")),
+                             .raw(Charts.reliability(reliability.bins, ece: reliability.ece, calibrated: model.calibration.fitted)
+                                .svg(id: "reliability-figure"))),
                     mistakesSection,
                     hiddenUnitsSection,
                     backQuerySection

@@ -23,7 +23,10 @@ public struct TrainingReport: Sendable {
     /// Seconds the training took, when the report is written by `digits train --report`
     /// (model files hold no times, so that the same seed gives the same bytes).
     public let trainingSeconds: Double?
+    /// The reliability diagram's bins on the test set (calibrated probabilities), and its ECE.
+    public let reliability: (bins: [Calibration.Bin], ece: Double)
 
+    /// `test` as the model reads it: deskewed already when the model deskews.
     public init(model: Model, modelSource: String, test: Dataset, testSource: String, mistakeCount: Int = 48,
                 trainingSeconds: Double? = nil) {
         self.model = model
@@ -32,11 +35,14 @@ public struct TrainingReport: Sendable {
         self.trainingSeconds = trainingSeconds
         let O = model.network.outputCount
         let scores = Kernels.predict(model.network, images: test.images, count: test.count, table: model.inputs.table)
+        let answers = Calibration.answers(model: model, on: test)
+        reliability = (Calibration.reliability(probabilities: answers.calibrated, right: answers.right),
+                       Calibration.expectedError(probabilities: answers.calibrated, right: answers.right))
         let digits = (0..<test.count).map { n in argmax(scores[n * O..<(n + 1) * O]) }
         evaluation = Evaluation(predictions: digits, labels: test.labels)
         // The mistakes, with the calibrated probability the model gives each (`Model.predict`).
         let wrong = digits.indices.filter { digits[$0] != Int(test.labels[$0]) }
-            .map { (index: $0, prediction: model.predict(Array(test.image($0)).map(Float.init))) }
+            .map { (index: $0, prediction: model.predict(Array(test.image($0)).map(Float.init), deskewed: true)) }
         let ranked = wrong.sorted { a, b in
             a.prediction.probability != b.prediction.probability ? a.prediction.probability > b.prediction.probability : a.index < b.index
         }
@@ -95,6 +101,7 @@ public struct TrainingReport: Sendable {
         var list: [(String, Figure)] = [
             ("learning-curves", Charts.learningCurves(model.history)),
             ("confusion", Charts.confusion(evaluation)),
+            ("reliability", Charts.reliability(reliability.bins, ece: reliability.ece, calibrated: model.calibration.fitted)),
             ("mistakes", Charts.tileSheet(title: "The most confident mistakes: true digit as prediction, probability",
                                           tiles: mistakes.map { (RGBImage($0.image), Self.caption($0)) }, columns: 8, tileSize: 64)),
         ]
