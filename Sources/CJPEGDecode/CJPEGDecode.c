@@ -41,9 +41,10 @@ static void on_message(j_common_ptr info) {
 }
 
 static void on_emit(j_common_ptr info, int level) {
-    // ...except a file that ends early: libjpeg would fill the rest with gray and go on, and a
-    // digit read from half a photo is not an answer.
-    if (level == -1 && info->err->msg_code == JWRN_JPEG_EOF) on_error(info);
+    // ...except a file that ends early, or whose image data stops at a marker (a cut file with
+    // an end marker put back): libjpeg would fill the rest with gray and go on, and a digit
+    // read from half a photo is not an answer.
+    if (level == -1 && (info->err->msg_code == JWRN_JPEG_EOF || info->err->msg_code == JWRN_HIT_MARKER)) on_error(info);
 }
 
 static void on_progress(j_common_ptr info) {

@@ -61,6 +61,7 @@ public enum PredictionAPI {
             return try single(ImageInput.images(in: body, path: bodyName))
         case .csv:
             guard !PNGImage.isPNG(body) else { throw APIError(400, "\(bodyName): a PNG sent as text/csv: send it as image/png") }
+            guard !JPEGImage.isJPEG(body) else { throw APIError(400, "\(bodyName): a JPEG sent as text/csv: send it as image/jpeg") }
             return try single(ImageInput.images(in: body, path: bodyName))
         case .json:
             // The same rule as a CSV line: blank, or normalised when not in MNIST's convention.
@@ -135,7 +136,7 @@ public enum PredictionAPI {
         }
         do {
             let picture = try ImageInput.picture(in: body, path: bodyName)
-            let digits = NumberImage.digits(in: picture).map { ($0, model.predict($0.pixels)) }
+            let digits = try NumberImage.digits(in: picture, path: bodyName).map { ($0, model.predict($0.pixels)) }
             return NumberAnswer(file: nil, digits: digits).json
         } catch {
             throw APIError(400, error.description)

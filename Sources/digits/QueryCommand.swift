@@ -81,7 +81,7 @@ struct QueryCommand: ParsableCommand {
         for file in files {
             do {
                 let picture = try ImageInput.picture(file)
-                let digits = NumberImage.digits(in: picture).map { ($0, model.predict($0.pixels)) }
+                let digits = try NumberImage.digits(in: picture, path: file == "-" ? "(stdin)" : file).map { ($0, model.predict($0.pixels)) }
                 let answer = NumberAnswer(file: file == "-" ? "(stdin)" : file, digits: digits)
                 if json { Console.line(answer.json); continue }
                 if files.count > 1 { Console.line("\(answer.file ?? file):") }

@@ -72,6 +72,24 @@ struct NumberQueryTests {
         #expect(result.stdout.contains("\"number\":\"737\""), "\(result.stdout)")
     }
 
+    @Test func specksAreNoDigitsAndNoiseIsNoRow() throws {
+        var row = Self.row([try Self.sample("seven"), try Self.sample("three")])
+        var pixels = row.pixels
+        // A dot between the digits and a speck of one pixel: neither is a digit.
+        for y in 60..<64 { for x in 188..<192 { pixels[y * row.width + x] = 20 } }
+        pixels[10 * row.width + 10] = 0
+        row = GrayImage(width: row.width, height: row.height, pixels: pixels)
+        let result = try Self.run(row, ["--json"])
+        #expect(result.stdout.contains("\"number\":\"73\""), "\(result.stdout)")
+        // Sixty blobs in a row: too many pieces, refused in one line rather than read as a number.
+        let blobs = GrayImage(width: 400, height: 120, pixels: (0..<48_000).map { i in
+            let (x, y) = (i % 400, i / 400)
+            return (y >= 55 && y < 60 && x >= 10 && x < 370 && x % 6 < 4) ? 0 : 240
+        })
+        let refused = try Self.run(blobs)
+        #expect(refused.status == 1 && refused.stderr.contains("separate pieces of ink, more than the 40 digits"), "\(refused.stderr)")
+    }
+
     @Test func blankAndCSVAreAnsweredClearly() throws {
         let blank = try Self.run(GrayImage(width: 300, height: 100, pixels: [UInt8](repeating: 240, count: 30_000)))
         #expect(blank.status == 0 && blank.stdout.contains("number: none (no ink)"), "\(blank.stdout)")

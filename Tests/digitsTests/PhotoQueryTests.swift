@@ -93,3 +93,19 @@ struct PhotoQueryTests {
         #expect(text.status == 0 && text.stdout.contains("not a digit (no ink"), "\(text.stdout)")
     }
 }
+
+/// Cut photos, as a hostile or unlucky sender makes them.
+@Suite("digits query on cut JPEGs")
+struct CutJPEGTests {
+    @Test func aJPEGCutShortIsRefusedEvenWithItsEndMarkerPutBack() throws {
+        let full = PhotoQueryTests.jpeg(PhotoQueryTests.seven())
+        let folder = Fixture.folder()
+        let cut = Array(full.prefix(full.count * 3 / 10))
+        Fixture.write(cut, to: folder + "/cut.jpg")
+        Fixture.write(cut + [0xFF, 0xD9], to: folder + "/cut-eoi.jpg")
+        for name in ["cut.jpg", "cut-eoi.jpg"] {
+            let r = try Binary.run(["query", folder + "/" + name], in: folder)
+            #expect(r.status == 1 && r.stderr.hasPrefix("Error: \(folder)/\(name): unreadable JPEG: "), "\(name): \(r.stderr)")
+        }
+    }
+}

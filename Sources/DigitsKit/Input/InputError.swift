@@ -16,6 +16,7 @@ public enum InputError: Error, Equatable, Sendable {
     case notMNISTSize(path: String, width: Int, height: Int)
     case blank(path: String)
     case notAPicture(path: String)
+    case notARow(path: String, pieces: Int, limit: Int)
 }
 
 extension InputError: CustomStringConvertible {
@@ -49,6 +50,8 @@ extension InputError: CustomStringConvertible {
             return "\(path): \(format) declares \(width) × \(height) pixels, over the \(limit) × \(limit) limit"
         case .notMNISTSize(let path, let width, let height):
             return "\(path): --raw needs a 28 × 28 image, this one is \(width) × \(height)"
+        case .notARow(let path, let pieces, let limit):
+            return "\(path): \(pieces) separate pieces of ink, more than the \(limit) digits a row is read as (noise or text, not a number)"
         case .notAPicture(let path):
             return "\(path): not a PNG or JPEG picture (a row of digits is read from a picture, not from CSV)"
         case .blank(let path):

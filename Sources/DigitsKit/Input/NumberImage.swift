@@ -17,18 +17,31 @@ public enum NumberImage {
 
     /// A row is wider than one digit: it is worked on at up to this many pixels a side.
     static let workingSide = 1024
-    /// Pieces smaller than this share of the largest (in pixels) are specks.
+    /// Pieces smaller than this share of the largest (in pixels) are specks, and so are pieces
+    /// of fewer than 6 pixels (as for one digit).
     static let speck: Float = 0.03
+    /// A digit of a row is at least this share of the tallest one's height: a dot, a dash or a
+    /// speck of dirt between digits is not read as one.
+    static let shortest: Float = 0.3
+    /// More digits than this is not a row of digits but noise or text: refused.
+    public static let mostDigits = 40
 
     /// The digits of `image` from left to right; empty when it holds no ink.
-    public static func digits(in image: GrayImage) -> [Digit] {
+    public static func digits(in image: GrayImage, path: String) throws(InputError) -> [Digit] {
         let brightness = InkImage.brightness(of: image, atMost: workingSide)
         let factor = InkImage.factor(width: image.width, height: image.height, atMost: workingSide)
         guard let (ink, components) = Preprocess.separated(brightness, row: true) else { return [] }
         let largest = components.pieces.map(\.pixels).max() ?? 0
-        let kept = components.pieces.indices.filter { Float(components.pieces[$0].pixels) >= speck * Float(largest) }
-        return groups(of: kept, in: components).map { group in
-            let box = group.map { components.pieces[$0] }.reduce(into: components.pieces[group[0]]) { $0.absorb($1) }
+        let kept = components.pieces.indices.filter {
+            components.pieces[$0].pixels >= 6 && Float(components.pieces[$0].pixels) >= speck * Float(largest)
+        }
+        let boxes = groups(of: kept, in: components).map { group in
+            (group, group.map { components.pieces[$0] }.reduce(into: components.pieces[group[0]]) { $0.absorb($1) })
+        }
+        let tallest = boxes.map(\.1.height).max() ?? 0
+        let digits = boxes.filter { Float($0.1.height) >= shortest * Float(tallest) }
+        guard digits.count <= mostDigits else { throw .notARow(path: path, pieces: digits.count, limit: mostDigits) }
+        return digits.map { group, box in
             let alone = components.keeping(group, of: ink, radius: Preprocess.keepingRadius(ink))
             let pixels = Preprocess.fit(crop(alone, to: box))
             let scaled = (x0: box.x0 * factor, y0: box.y0 * factor,
