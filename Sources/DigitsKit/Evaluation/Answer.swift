@@ -55,6 +55,12 @@ public struct Answer: Encodable, Sendable, Equatable {
         try c.encodeIfPresent(box, forKey: .box)
     }
 
+    /// One line of JSON.
+    public var json: String { encodedLine(self) }
+}
+
+extension Answer {
+    // In an extension, so that the memberwise initialiser stays for `blank`.
     public init(_ p: Prediction, file: String? = nil, label: Int? = nil, input: [Float]? = nil) {
         self.file = file
         prediction = p.digit
@@ -76,17 +82,6 @@ public struct Answer: Encodable, Sendable, Equatable {
         Answer(file: file, prediction: nil, probability: 0, verdict: Prediction.Verdict.notADigit.rawValue, unsure: false,
                notADigit: true, reason: "no ink: the image is blank", top: [], probabilities: [], scores: [], label: nil, input: nil)
     }
-
-    private init(file: String?, prediction: Int?, probability: Float, verdict: String, unsure: Bool, notADigit: Bool,
-                 reason: String?, top: [Likely], probabilities: [Float], scores: [Float], label: Int?, input: [Float]?) {
-        self.file = file; self.prediction = prediction; self.probability = probability; self.verdict = verdict
-        self.unsure = unsure; self.notADigit = notADigit; self.reason = reason; self.top = top
-        self.probabilities = probabilities; self.scores = scores; self.label = label; self.input = input
-        box = nil
-    }
-
-    /// One line of JSON.
-    public var json: String { encodedLine(self) }
 }
 
 /// The answer about a row of digits: the number read (a `?` for a piece that is not a digit)
