@@ -94,12 +94,16 @@ struct TrainingArguments: ParsableArguments {
     @Flag(help: "Deskew every image (second-order moments, sheared upright, as in LeCun's MNIST table) in training and in reading.")
     var deskew = false
 
+    @Option(help: ArgumentHelp("Add N pictures that are no digit (letters, signs, doodles drawn by program) to the training images, trained toward no digit (a uniform softmax, or every sigmoid low), so that the model can say \"not a digit\".", valueName: "n"))
+    var nonDigits = 0
+
     @Option(help: "Threads for mini-batches, 1 or 2; the model is the same bit for bit either way (2 did not pay reliably on a 2-core machine: see make bench).")
     var threads = 1
 
     func validate() throws {
         guard (1...2).contains(threads) else { throw ValidationError("--threads must be 1 or 2, got \(threads)") }
         guard (0...50_000).contains(validation) else { throw ValidationError("--validation must be 0…50000, got \(validation)") }
+        guard (0...100_000).contains(nonDigits) else { throw ValidationError("--non-digits must be 0…100000, got \(nonDigits)") }
         guard (1...10_000).contains(hidden) else { throw ValidationError("--hidden must be 1…10000, got \(hidden)") }
         guard (1...10_000).contains(epochs) else { throw ValidationError("--epochs must be 1…10000, got \(epochs)") }
         guard learningRate.isFinite, learningRate > 0 else { throw ValidationError("--lr must be a positive number, got \(learningRate)") }
@@ -132,6 +136,7 @@ struct TrainingArguments: ParsableArguments {
         o.threads = threads
         o.validation = validation
         o.deskew = deskew
+        o.nonDigits = nonDigits
         o.note = note
         o.augment = augment
         return o

@@ -68,6 +68,13 @@ struct TrainCommand: ParsableCommand {
         return model
     }
 
+    /// The pictures of `--non-digits`, drawn from the seed, deskewed as the digits are.
+    static func nonDigits(_ options: TrainingOptions) -> [UInt8] {
+        let images = NonDigits.images(count: options.nonDigits, seed: options.seed)
+        guard options.deskew else { return images }
+        return Dataset(images: images, labels: [UInt8](repeating: Dataset.notADigit, count: options.nonDigits)).deskewed().images
+    }
+
     func run() throws {
         // A model that cannot be saved is known before training, not after.
         try AtomicFile.checkWritable(output)
@@ -81,7 +88,8 @@ struct TrainCommand: ParsableCommand {
         guard options.validation < all.count else {
             throw ValidationError("--validation \(options.validation) leaves no training images (the set has \(all.count))")
         }
-        let train = all.subset(0..<(all.count - options.validation))
+        let digits = all.subset(0..<(all.count - options.validation))
+        let train = options.nonDigits > 0 ? digits.appending(nonDigits: Self.nonDigits(options)) : digits
         let validation = options.validation > 0 ? all.subset((all.count - options.validation)..<all.count) : nil
         let resumed = try resume.map { path throws -> Checkpoint in try CheckpointFile.load(path, options: options) }
         let trainer = Trainer(options: options)

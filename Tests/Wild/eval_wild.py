@@ -185,6 +185,16 @@ def main():
         if agree:
             agreement[fam] = sum(agree) / len(agree)
             print(f"  {fam.upper() + '/CSV':<28} {len(agree):>6}  {100 * agreement[fam]:6.2f}%")
+    disagreements = []
+    for r in images:
+        c = csv_answer.get(r["id"])
+        got, line = (r["answer"] or {}).get("prediction"), (c or {}).get("prediction")
+        if got != line:
+            disagreements.append(f"{r['file']} ({r['variant']}): label {r['label']}, image {got}, CSV line {line}")
+    if disagreements:
+        print(f"  where they differ ({len(disagreements)} files):")
+        for d in disagreements:
+            print(f"    {d}")
 
     answered = [r for r in rows if r["answer"] and r["answer"].get("prediction") is not None]
     key = "probability" if any("probability" in r["answer"] for r in answered) else (
@@ -256,7 +266,7 @@ def main():
                "by_size": acc(group_by(images, lambda r: r["family"] + "-" + r["size"])),
                "by_ground": acc(group_by(images, lambda r: r["ground"])),
                "by_condition": acc([(n, [r["correct"] for r in images if c in r["variant"]]) for c, n in conditions.items()]),
-               "agreement": agreement, "calibration": calibration, "nondigits": nd,
+               "agreement": agreement, "disagreements": disagreements, "calibration": calibration, "nondigits": nd,
                "not_a_digit_on_digits": flagged_digits if has_flag else None,
                "unanswered": len(unread), "unanswered_files": unread, "failed_batches": len(failed)}
         with open(args.json, "w") as f:

@@ -7,8 +7,12 @@ public struct Dataset: Sendable {
 
     /// count × 28 × 28 pixel intensities 0…255, row-major.
     public let images: [UInt8]
-    /// One digit 0…9 per image.
+    /// One digit 0…9 per image, or `notADigit` for a picture that is none (`NonDigits`).
     public let labels: [UInt8]
+
+    /// The label of a picture that is no digit: never in MNIST's files, only in training sets
+    /// that `appending(nonDigits:)` made.
+    public static let notADigit: UInt8 = 10
 
     public var count: Int { labels.count }
 
@@ -32,7 +36,7 @@ public struct Dataset: Sendable {
     /// A data set from bytes already checked (fixtures, subsets, exports).
     public init(images: [UInt8], labels: [UInt8]) {
         precondition(images.count == labels.count * Self.pixelCount, "images and labels disagree")
-        precondition(labels.allSatisfy { $0 <= 9 }, "labels are digits")
+        precondition(labels.allSatisfy { $0 <= Self.notADigit }, "labels are digits or notADigit")
         self.images = images
         self.labels = labels
     }
@@ -42,10 +46,10 @@ public struct Dataset: Sendable {
         images[index * Self.pixelCount..<(index + 1) * Self.pixelCount]
     }
 
-    /// How many images of each digit 0…9.
+    /// How many images of each digit 0…9 (pictures that are no digit are not counted).
     public var labelHistogram: [Int] {
         var histogram = [Int](repeating: 0, count: 10)
-        for label in labels { histogram[Int(label)] += 1 }
+        for label in labels where label < Self.notADigit { histogram[Int(label)] += 1 }
         return histogram
     }
 
@@ -54,5 +58,10 @@ public struct Dataset: Sendable {
         Dataset(
             images: Array(images[range.lowerBound * Self.pixelCount..<range.upperBound * Self.pixelCount]),
             labels: Array(labels[range]))
+    }
+
+    /// This set with `images` (784 bytes each) added at the end, labelled `notADigit`.
+    public func appending(nonDigits images: [UInt8]) -> Dataset {
+        Dataset(images: self.images + images, labels: labels + [UInt8](repeating: Self.notADigit, count: images.count / Self.pixelCount))
     }
 }

@@ -29,6 +29,7 @@ public struct Model: Sendable, Equatable {
         var m = optionMetadata(options, network: network)
         m["command"] = command(options)
         m["data"] = "MNIST: \(options.validation > 0 ? "the first \(60_000 - options.validation) of the 60,000 training images, the last \(options.validation) held out for validation" : "all 60,000 training images"); test accuracy on its 10,000 test images"
+            + (options.nonDigits > 0 ? "; and \(options.nonDigits) pictures that are no digit (NonDigits: letters, signs and doodles drawn from the seed)" : "")
         if let note = options.note { m["note"] = note }
         m["epochs"] = String(history.count)
         m["history"] = historyJSON(history)
@@ -39,7 +40,7 @@ public struct Model: Sendable, Equatable {
     /// The options as metadata: what a checkpoint must agree with to be resumed.
     public static func optionMetadata(_ options: TrainingOptions, network: Network) -> [String: String] {
         // Written only when on, so that models made without it keep their bytes.
-        (options.deskew ? ["deskew": "true"] : [:]).merging([
+        (options.deskew ? ["deskew": "true"] : [:]).merging(options.nonDigits > 0 ? ["non_digits": String(options.nonDigits)] : [:]) { a, _ in a }.merging([
             "architecture": "\(network.inputCount)-\(network.hiddenCount)-\(network.outputCount)",
             "hidden_activation": "sigmoid",
             "output_activation": network.outputLayer.rawValue,
@@ -70,6 +71,7 @@ public struct Model: Sendable, Equatable {
         parts += ["--batch-size \(o.batchSize)", "--l2 \(o.l2)", "--augment \(o.augment.rawValue)", "--validation \(o.validation)",
                   "--seed \(o.seed)", "--inputs \(o.inputs.rawValue)", "--targets \(o.targets.rawValue)"]
         if o.deskew { parts.append("--deskew") }
+        if o.nonDigits > 0 { parts.append("--non-digits \(o.nonDigits)") }
         return parts.joined(separator: " ")
     }
 

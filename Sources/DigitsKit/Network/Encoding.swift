@@ -34,4 +34,17 @@ public enum TargetEncoding: String, Sendable, CaseIterable {
     public func target(_ label: Int, count: Int = 10) -> [Float] {
         (0..<count).map { $0 == label ? high : low }
     }
+
+    /// The target of every output for a picture that is no digit (`Dataset.notADigit`): no
+    /// output above another. Under cross-entropy the uniform distribution 1/count, the target of
+    /// outlier exposure (Hendrycks et al. 2019; it sums to 1 as softmax's outputs do, so
+    /// δ = o − t stays the gradient); under squared error every sigmoid output at `low`.
+    public func nonDigitLevel(count: Int = 10, loss: Loss) -> Float {
+        loss == .crossEntropy ? 1 / Float(count) : low
+    }
+
+    /// The target for `label`, a digit or `Dataset.notADigit`.
+    public func target(_ label: Int, count: Int = 10, loss: Loss) -> [Float] {
+        label < count ? target(label, count: count) : [Float](repeating: nonDigitLevel(count: count, loss: loss), count: count)
+    }
 }

@@ -565,11 +565,14 @@ enum Kernels {
         let (w, O) = (p.width, p.outputCount)
         var best = 0
         for k in 1..<O where ws.o[k] > ws.o[best] { best = k }
-        if best == label { ws.hits += 1 }
+        // A picture that is no digit is right when no output claims it (none reaches ½).
+        let isDigit = label < O
+        if isDigit ? best == label : ws.o[best] < 0.5 { ws.hits += 1 }
+        let other = isDigit ? s.targets.low : s.targets.nonDigitLevel(count: O, loss: s.loss)
         var J = 0.0
         for k in 0..<O {
             let o = ws.o[k]
-            let t = k == label ? s.targets.high : s.targets.low
+            let t = k == label ? s.targets.high : other
             let diff = o - t
             switch s.loss {
             case .mse:

@@ -34,6 +34,9 @@ public struct TrainingOptions: Sendable, Equatable {
     public var validation = 10_000
     /// Whether every image is deskewed before training and reading (`Deskew`).
     public var deskew = false
+    /// Pictures that are no digit (`NonDigits`) added to the training images, trained toward
+    /// no digit: what lets the model answer "not a digit" to a letter.
+    public var nonDigits = 0
     /// A line of provenance for the model's metadata (`note`): not a training option.
     public var note: String?
 
