@@ -112,6 +112,11 @@ struct TrainingArguments: ParsableArguments {
         guard momentum.isFinite, momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be 0 ≤ μ < 1, got \(momentum)") }
         if nesterov && momentum == 0 { throw ValidationError("--nesterov needs --momentum above 0") }
         guard l2.isFinite, l2 >= 0, l2 < 1 else { throw ValidationError("--l2 must be 0 ≤ λ < 1, got \(l2)") }
+        if loss == .crossEntropy && targets == .book {
+            // doc 003's δ = o − t is ∂J/∂z only when Σt = 1 (softmax's outputs sum to 1); the
+            // book's targets sum to 1.08, and the step would not be the gradient.
+            throw ValidationError("--targets book (0.99 and nine 0.01, which sum to 1.08) does not go with --loss cross-entropy, whose δ = o − t is the gradient only for targets that sum to 1: use --targets onehot")
+        }
         if rule == .classic && loss == .crossEntropy {
             throw ValidationError("--rule classic is doc 001's rule for squared error; use --rule exact with --loss cross-entropy")
         }

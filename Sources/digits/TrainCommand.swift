@@ -131,6 +131,11 @@ struct TrainCommand: ParsableCommand {
             Console.error(message)
             throw ExitCode(130)
         }
+        if let diverged = run.diverged {
+            if showProgress { Console.clearProgress() }
+            Console.error("Error: training diverged in epoch \(diverged.epoch): the loss is \(diverged.loss) and the weights are no longer finite numbers; no model saved (\(output) is left as it was); try a smaller --lr than \(options.learningRate)")
+            throw ExitCode(1)
+        }
         let seconds = monotonicSeconds() - started
         let network = run.network
         let evaluation = Evaluation(network: network, inputs: options.inputs, data: test)
@@ -138,6 +143,9 @@ struct TrainCommand: ParsableCommand {
                                           metadata: Model.metadata(for: options, network: network, history: run.history,
                                                                    testAccuracy: evaluation.accuracy)), on: validation)
         try Safetensors.save(model, to: output)
+        if evaluation.accuracy < 0.15 {
+            Console.error("warning: the model reads \(percent(evaluation.accuracy)) of the test set, about chance (10%): training did not learn; try another --lr (now \(options.learningRate)) or more --epochs")
+        }
         if json {
             let epochs = run.history.map {
                 "{\"epoch\":\($0.epoch),\"loss\":\(fixed($0.loss, 6)),\"training_accuracy\":\(fixed($0.trainingAccuracy ?? 0, 6)),\"accuracy\":\(fixed($0.accuracy ?? 0, 6))"

@@ -34,12 +34,14 @@ struct BackpropTests {
         #expect(n.b_h == [0, 0, 0] && n.b_o == [0, 0])
     }
 
-    @Test(arguments: [Loss.mse, Loss.crossEntropy])
-    func exactRuleIsTheGradientForEveryParameter(loss: Loss) {
+    /// One-hot targets, and the targets of a picture that is no digit (uniform under
+    /// cross-entropy, all low under squared error: `TargetEncoding.target(_:count:loss:)`).
+    @Test(arguments: [(Loss.mse, 1), (Loss.crossEntropy, 1), (Loss.mse, 3), (Loss.crossEntropy, 3)])
+    func exactRuleIsTheGradientForEveryParameter(loss: Loss, label: Int) {
         // Central finite differences of an independent Double forward pass, for every parameter.
         let n = Reference.network(inputs: 6, hidden: 4, outputs: 3, output: loss.outputLayer)
         let x: [Float] = [0.9, 0, 0.3, 1, 0.05, 0.6]
-        let t: [Float] = [0, 1, 0]
+        let t = TargetEncoding.onehot.target(label, count: 3, loss: loss)
         let g = n.backprop(x, target: t, loss: loss, rule: .exact)
         let eps: Float = 1e-2
         func numeric(_ perturb: (inout Network, Float) -> Void) -> Double {

@@ -15,8 +15,10 @@ struct Binary {
     }
 
     /// Runs `digits arguments`; output goes through files, so no pipe can fill and block it.
+    /// A run still going after `timeout` seconds is killed and reported with status −1 (a
+    /// hang then fails its test instead of stalling the suite).
     static func run(_ arguments: [String], environment: [String: String] = [:], stdin: Data = Data(),
-                    in directory: String? = nil) throws -> Result {
+                    in directory: String? = nil, timeout: Double = 900) throws -> Result {
         let scratch = NSTemporaryDirectory() + "digits-run-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -34,10 +36,16 @@ struct Binary {
         process.standardInput = FileHandle(forReadingAtPath: scratch + "/in")
         process.standardOutput = FileHandle(forWritingAtPath: scratch + "/out")
         process.standardError = FileHandle(forWritingAtPath: scratch + "/err")
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
         try process.run()
-        process.waitUntilExit()
+        let hung = finished.wait(timeout: .now() + timeout) == .timedOut
+        if hung {
+            process.terminate()
+            process.waitUntilExit()
+        }
         return Result(
-            status: process.terminationStatus,
+            status: hung ? -1 : process.terminationStatus,
             stdout: String(decoding: FileManager.default.contents(atPath: scratch + "/out") ?? Data(), as: UTF8.self),
             stderr: String(decoding: FileManager.default.contents(atPath: scratch + "/err") ?? Data(), as: UTF8.self))
     }

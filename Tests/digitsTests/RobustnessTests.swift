@@ -166,3 +166,31 @@ struct RobustnessTests {
         }
     }
 }
+
+/// Files that are not regular files: opening one for reading must not wait for a writer.
+@Suite("digits on FIFOs")
+struct FIFOTests {
+    @Test func aFIFOAsQueryFileModelOrMNISTFileIsRefusedAtOnce() throws {
+        let folder = Fixture.folder()
+        let fifo = folder + "/pipe"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let csv = folder + "/x.csv"
+        Fixture.write(Array((0..<784).map { _ in "0" }.joined(separator: ",").utf8), to: csv)
+        let data = Fixture.mnist(train: 20, test: 10)
+        try FileManager.default.removeItem(atPath: data + "/t10k-images-idx3-ubyte.gz")
+        #expect(mkfifo(data + "/t10k-images-idx3-ubyte.gz", 0o600) == 0)
+        let cases: [([String], String)] = [
+            (["query", fifo], fifo),
+            (["query", "--model", fifo, csv], fifo),
+            (["evaluate", "--data", data], data + "/t10k-images-idx3-ubyte.gz"),
+        ]
+        for (arguments, path) in cases {
+            // Nobody ever opens the FIFO for writing: a reader that blocks in open(2) hangs here
+            // until the timeout kills it (status −1).
+            let r = try Binary.run(arguments, in: folder, timeout: 60)
+            #expect(r.status == 1, "\(arguments): status \(r.status), \(r.stderr)")
+            #expect(r.stderr.contains(path) && r.stderr.contains("not a regular file"), "\(arguments): \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1, "\(arguments): one line: \(r.stderr)")
+        }
+    }
+}

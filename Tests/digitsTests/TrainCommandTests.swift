@@ -68,6 +68,7 @@ struct TrainCommandTests {
         (["--lr", "-1"], "--lr"), (["--epochs", "0"], "--epochs"), (["--batch-size", "0"], "--batch-size"),
         (["--rule", "classic", "--loss", "cross-entropy"], "classic"), (["--rule", "newton"], "newton"),
         (["--l2", "nan"], "--l2"), (["--hidden", "0"], "--hidden"),
+        (["--loss", "cross-entropy", "--targets", "book"], "sum to 1"), (["--non-digits", "-1"], "--non-digits"),
     ])
     func refusesBadOptions(arguments: [String], mentioned: String) throws {
         let result = try Binary.run(["train", "--data", Fixture.folder()] + arguments)
@@ -89,5 +90,23 @@ struct TrainCommandTests {
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains(file + "/m.safetensors"))
+    }
+}
+
+/// Training that leaves the finite numbers stops there and saves nothing.
+@Suite("digits train: divergence")
+struct DivergenceTests {
+    @Test func anOverflowingLearningRateStopsWithTheEpochAndLeavesThePreviousModel() throws {
+        let folder = Fixture.folder()
+        let output = folder + "/m.safetensors"
+        let previous = Array("a model the user keeps".utf8)
+        Fixture.write(previous, to: output)
+        let r = try Binary.run(["train", "--data", Fixture.mnist(), "--output", output, "--lr", "3e38", "--loss", "cross-entropy",
+                                "--momentum", "0.99", "--epochs", "3", "--validation", "0", "--hidden", "8"], in: folder)
+        #expect(r.status == 1, "\(r.stdout) \(r.stderr)")
+        #expect(r.stderr.hasPrefix("Error: training diverged in epoch 1:") && r.stderr.contains("smaller --lr"), "\(r.stderr)")
+        #expect(!r.stdout.contains("model saved"), "\(r.stdout)")
+        #expect(FileManager.default.contents(atPath: output).map(Array.init) == previous)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["m.safetensors"])
     }
 }

@@ -34,7 +34,9 @@ final class FileSource: ByteSource {
 
     init(path: String) throws(IDXError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO (or a device) for reading would otherwise wait for a
+        // writer forever, before any check could refuse it. A regular file ignores the flag.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 {
             let code = errno
             if code == ENOENT || code == ENOTDIR { throw .missing(path: path) }
@@ -48,7 +50,7 @@ final class FileSource: ByteSource {
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw .unreadable(path: path, reason: (info.st_mode & S_IFMT) == S_IFDIR ? "is a directory" : "not a regular file")
+            throw .unreadable(path: path, reason: (info.st_mode & S_IFMT) == S_IFDIR ? "is a directory" : "not a regular file (a FIFO, socket or device)")
         }
         self.fd = fd
         self.size = Int(info.st_size)
@@ -122,15 +124,25 @@ func readWholeFile(_ path: String, limit: Int) -> Result<[UInt8], FileReadError>
         return .failure(.unreadable("\(error)"))
     }
     guard file.size <= limit else { return .failure(.tooLarge(file.size)) }
-    var bytes = [UInt8](repeating: 0, count: file.size)
-    let read: Result<Int, IDXError> = bytes.withUnsafeMutableBytes { buffer in
-        do { return .success(try file.readFully(into: buffer)) } catch let error as IDXError { return .failure(error) } catch {
-            return .failure(.unreadable(path: path, reason: "\(error)"))
+    // Read to the end, not to the size stat gave: files under /proc and /sys say 0 bytes and
+    // hold more; a file that grows past `limit` meanwhile is refused all the same.
+    var bytes = [UInt8](repeating: 0, count: min(limit, file.size) + 1)
+    var filled = 0
+    var read: Result<Int, IDXError> = .success(0)
+    while case .success = read, filled < bytes.count {
+        read = bytes.withUnsafeMutableBytes { buffer -> Result<Int, IDXError> in
+            do throws(IDXError) { return .success(try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))) } catch {
+                return .failure(error)
+            }
         }
+        guard case .success(let n) = read, n > 0 else { break }
+        filled += n
+        if filled == bytes.count && filled <= limit { bytes += [UInt8](repeating: 0, count: min(limit + 1, 2 * bytes.count) - bytes.count) }
     }
     switch read {
-    case .success(let n):
-        if n < bytes.count { bytes.removeLast(bytes.count - n) }
+    case .success:
+        guard filled <= limit else { return .failure(.tooLarge(filled)) }
+        bytes.removeLast(bytes.count - filled)
         return .success(bytes)
     case .failure(.unreadable(_, let reason)):
         return .failure(.unreadable(reason))

@@ -293,7 +293,9 @@ final class Workspace {
 /// that loops over it vectorise (min, max, round, convert and shift all have vector forms).
 @inline(__always)
 func fastExp(_ x: Float) -> Float {
-    let x = min(max(x, -87.3), 88)
+    // Written as comparisons so that NaN (weights that overflowed) clamps to −87.3 instead of
+    // reaching the Int32 conversion below; for every other x it is min(max(x, −87.3), 88).
+    let x = x > -87.3 ? (x < 88 ? x : 88) : -87.3
     let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
     var r = x - n * 0.693_359_375
     r = r - n * -2.121_944_4e-4

@@ -160,6 +160,11 @@ public struct Trainer: Sendable {
                 return TrainingRun(network: network, history: history, interruptedAfter: seen)
             }
             packed.store(into: &network)
+            // A step too large makes the weights overflow: nothing after it can be saved.
+            guard lossSum.isFinite, network.allParametersFinite else {
+                return TrainingRun(network: network, history: history, interruptedAfter: nil,
+                                   diverged: Divergence(epoch: epoch, loss: lossSum / Double(max(seen, 1))))
+            }
             let accuracy = test.map { Evaluation(network: network, inputs: options.inputs, data: $0).accuracy }
             let validationAccuracy = validation.map { Evaluation(network: network, inputs: options.inputs, data: $0).accuracy }
             let report = EpochReport(epoch: epoch, loss: lossSum / Double(max(seen, 1)), accuracy: accuracy,
@@ -185,6 +190,23 @@ public struct TrainingRun: Sendable {
     public let history: [EpochReport]
     /// When training was stopped early: how many examples of the unfinished epoch it had seen.
     public let interruptedAfter: Int?
+    /// When the loss or a weight stopped being a finite number: training stopped there, and
+    /// `network` is not worth saving.
+    public var diverged: Divergence? = nil
+}
+
+/// The epoch in which training stopped being finite, and its mean loss (inf or nan, or finite
+/// while a weight was not).
+public struct Divergence: Sendable {
+    public let epoch: Int
+    public let loss: Double
+}
+
+extension Network {
+    /// Whether every weight and bias is a finite number.
+    var allParametersFinite: Bool {
+        [W_ih, W_ho, b_h, b_o].allSatisfy { $0.allSatisfy(\.isFinite) }
+    }
 }
 
 /// A network part-way through training, and the epochs that made it.
