@@ -29,8 +29,10 @@ struct EvaluateCommand: ParsableCommand {
         let evaluation = Evaluation(network: loaded.network, inputs: loaded.inputs, data: test)
         let ece = Calibration.errors(model: loaded, on: test)
         if json {
-            Console.line("{\"model\":\(jsonString(choice.source)),\"architecture\":\(jsonString(loaded.architecture)),"
-                         + "\"ece\":\(fixed(ece.calibrated, 6)),\"ece_share_of_outputs\":\(fixed(ece.share, 6)),\(evaluation.jsonFields)}")
+            let f = evaluation.figures
+            Console.line(encodedLine(EvaluationJSON(model: choice.source, architecture: loaded.architecture, ece: ece.calibrated,
+                                                    ece_share_of_outputs: ece.share, accuracy: f.accuracy, correct: f.correct,
+                                                    total: f.total, confusion: f.confusion, precision: f.precision, recall: f.recall)))
         } else {
             // Which model answered comes first: with no --model it may be a trained one or the
             // shipped one, and the figures below mean little without knowing which.
@@ -54,4 +56,19 @@ struct BelowMinimum: Error, CustomStringConvertible {
     let accuracy: Double
     let required: Double
     var description: String { "accuracy \(percent(accuracy)) is below the required \(percent(required))" }
+}
+
+/// What `digits evaluate --json` prints: which model, its calibration error, and the figures
+/// of `Evaluation.Figures` beside them.
+struct EvaluationJSON: Encodable {
+    let model: String
+    let architecture: String
+    let ece: Double
+    let ece_share_of_outputs: Double
+    let accuracy: Double
+    let correct: Int
+    let total: Int
+    let confusion: [[Int]]
+    let precision: [Double]
+    let recall: [Double]
 }

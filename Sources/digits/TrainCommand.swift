@@ -148,10 +148,10 @@ struct TrainCommand: ParsableCommand {
         }
         if json {
             let epochs = run.history.map {
-                "{\"epoch\":\($0.epoch),\"loss\":\(fixed($0.loss, 6)),\"training_accuracy\":\(fixed($0.trainingAccuracy ?? 0, 6)),\"accuracy\":\(fixed($0.accuracy ?? 0, 6))"
-                    + ($0.validationAccuracy.map { ",\"validation_accuracy\":\(fixed($0, 6))" } ?? "") + ",\"seconds\":\(fixed($0.seconds, 3))}"
-            }.joined(separator: ",")
-            Console.line("{\"model\":\(jsonString(output)),\"seconds\":\(fixed(seconds, 3)),\"epochs\":[\(epochs)],\"evaluation\":\(evaluation.json())}")
+                TrainingJSON.Epoch(epoch: $0.epoch, loss: $0.loss, training_accuracy: $0.trainingAccuracy, accuracy: $0.accuracy,
+                                   validation_accuracy: $0.validationAccuracy, seconds: $0.seconds)
+            }
+            Console.line(encodedLine(TrainingJSON(model: output, seconds: seconds, epochs: epochs, evaluation: evaluation.figures)))
         } else if quiet {
             Console.line(evaluation.accuracyLine)
         } else {
@@ -175,3 +175,20 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
+
+/// What `digits train --json` prints: where the model went, the time, each epoch's figures,
+/// and the test set's evaluation.
+struct TrainingJSON: Encodable {
+    struct Epoch: Encodable {
+        let epoch: Int
+        let loss: Double
+        let training_accuracy: Double?
+        let accuracy: Double?
+        let validation_accuracy: Double?
+        let seconds: Double
+    }
+    let model: String
+    let seconds: Double
+    let epochs: [Epoch]
+    let evaluation: Evaluation.Figures
+}

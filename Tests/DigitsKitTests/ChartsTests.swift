@@ -54,3 +54,24 @@ struct ChartsTests {
         #expect(epochTicks.filter { $0 == "0" }.isEmpty && epochTicks.filter { $0 == "10" }.count == 2)
     }
 }
+
+/// A model's history is foreign text: what it says must not break the report.
+@Suite("Charts: crafted history")
+struct CraftedHistoryTests {
+    @Test func entriesOutOfRangeAreLeftOutAndTheAxesStaySane() {
+        let history = """
+            [{"epoch":1,"loss":0.5,"accuracy":0.9},{"epoch":9.3e18,"loss":0.4},{"epoch":2,"loss":1e300},\
+            {"epoch":3,"loss":0.3,"accuracy":7},{"epoch":4,"loss":"x"},{"epoch":5,"loss":0.2,"training_accuracy":0.95}]
+            """
+        let model = Model(network: Network(hiddenCount: 2, seed: 1), inputs: .unit, metadata: ["history": history])
+        #expect(model.history.map(\.epoch) == [1, 5])
+        let svg = Charts.learningCurves(model.history).svg(id: "x")
+        #expect(!svg.contains("9223372036854775808") && !svg.contains("nan") && !svg.contains("inf"))
+    }
+
+    @Test func fixedWritesHugeNumbersWithoutOverflowing() {
+        #expect(fixed(1e300, 2) == "1e+300")
+        #expect(fixed(-9.3e18, 0) == "-9.3e+18")
+        #expect(fixed(123.456, 2) == "123.46")
+    }
+}

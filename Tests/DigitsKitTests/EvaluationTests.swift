@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import DigitsKit
 
@@ -29,9 +30,12 @@ struct EvaluationTests {
         #expect(header.count == row0.count)  // aligned columns
     }
 
-    @Test func jsonHasTheFieldsInOrder() {
+    @Test func jsonHoldsTheFiguresWithSortedKeys() throws {
         let json = evaluation.json()
-        #expect(json.hasPrefix("{\"accuracy\":0.666667,\"correct\":4,\"total\":6,\"confusion\":[[2,1,0,0,0,0,0,0,0,0],"))
+        #expect(json.hasPrefix("{\"accuracy\":0.6666666666666666,\"confusion\":[[2,1,0,0,0,0,0,0,0,0],"), "\(json)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["correct"] as? Int == 4 && object["total"] as? Int == 6)
+        #expect((object["recall"] as? [Double])?.count == 10 && (object["precision"] as? [Double])?.count == 10)
     }
 
     @Test func fixedAndPercentRound() {

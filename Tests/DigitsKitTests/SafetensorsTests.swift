@@ -100,6 +100,27 @@ struct SafetensorsTests {
         expectRejection(Self.file(header: header, data: data + [0, 0, 0, 0])) { if case .badOffsets = $0 { true } else { false } }
     }
 
+    @Test func rejectsAShapeWhoseProductOverflows() {
+        let (header, data) = Self.split(Safetensors.encode(Self.model))
+        // 2²⁴ three times is 2⁷²: a plain product traps (debug) or wraps to 0 (unchecked).
+        let huge = header.replacingOccurrences(of: "\"shape\":[10]", with: "\"shape\":[16777216,16777216,16777216]")
+        #expect(huge != header)
+        expectRejection(Self.file(header: huge, data: data)) {
+            if case .invalidHeader(_, let reason) = $0 { reason.contains("more values than a model file can hold") } else { false }
+        }
+    }
+
+    @Test func rejectsAKeyThatAppearsTwice() {
+        let (header, data) = Self.split(Safetensors.encode(Self.model))
+        // The same b_o entry written twice: JSON parsers keep one of them without a word.
+        let entry = header.range(of: "\"b_o\":\\{[^}]*\\}", options: .regularExpression).map { String(header[$0]) }!
+        let twice = header.replacingOccurrences(of: entry, with: entry + "," + entry)
+        expectRejection(Self.file(header: twice, data: data)) {
+            if case .invalidHeader(_, let reason) = $0 { reason == "the key \"b_o\" appears twice" } else { false }
+        }
+        #expect(Safetensors.topLevelKeys(ArraySlice(Array("{\"a\":{\"b\":1},\"c\" : \"a\",\"d\":[\"e\"]}".utf8))) == ["a", "c", "d"])
+    }
+
     @Test func rejectsNaNWeights() {
         var bytes = Safetensors.encode(Self.model)
         let (header, _) = Self.split(bytes)

@@ -104,8 +104,8 @@ public struct NumberAnswer: Encodable, Sendable, Equatable {
     public var json: String { encodedLine(self) }
 }
 
-/// `value` as one line of JSON, keys sorted.
-func encodedLine(_ value: some Encodable) -> String {
+/// `value` as one line of JSON, keys sorted: how every JSON the project prints is written.
+public func encodedLine(_ value: some Encodable) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     // Only a number that is not finite can fail to encode; a model with one is refused on load.

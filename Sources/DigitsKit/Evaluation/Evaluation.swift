@@ -71,17 +71,25 @@ public struct Evaluation: Sendable, Equatable {
         return lines.joined(separator: "\n")
     }
 
-    /// The evaluation as one JSON object (keys in a fixed order).
+    /// The evaluation as one line of JSON (keys sorted, written by the encoder).
     public func json() -> String {
-        "{\(jsonFields)}"
+        encodedLine(figures)
     }
 
-    /// The members of `json()` without its braces, for an object that says more (which model).
-    public var jsonFields: String {
-        let matrix = confusion.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",")
-        let precisions = (0..<10).map { fixed(precision($0), 6) }.joined(separator: ",")
-        let recalls = (0..<10).map { fixed(recall($0), 6) }.joined(separator: ",")
-        return "\"accuracy\":\(fixed(accuracy, 6)),\"correct\":\(correct),\"total\":\(total),\"confusion\":[\(matrix)],\"precision\":[\(precisions)],\"recall\":[\(recalls)]"
+    /// What `json()` holds: accuracy, counts, the confusion matrix (true digit by row) and each
+    /// digit's precision and recall.
+    public struct Figures: Encodable, Sendable {
+        public let accuracy: Double
+        public let correct: Int
+        public let total: Int
+        public let confusion: [[Int]]
+        public let precision: [Double]
+        public let recall: [Double]
+    }
+
+    public var figures: Figures {
+        Figures(accuracy: accuracy, correct: correct, total: total, confusion: confusion,
+                precision: (0..<10).map(precision), recall: (0..<10).map(recall))
     }
 }
 
@@ -95,6 +103,9 @@ public func fixed(_ value: Double, _ digits: Int) -> String {
     guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
+    // Beyond 2⁶³ the scaled value does not fit the integers below (a crafted model's history
+    // can hold any number): such a value is written as Swift writes it, 1e+300.
+    guard abs(value) * scale < 9e18 else { return "\(value)" }
     let negative = value < 0
     let scaled = (abs(value) * scale).rounded()
     var whole = String(UInt64(scaled / scale))

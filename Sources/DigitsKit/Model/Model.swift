@@ -108,15 +108,24 @@ public struct Model: Sendable, Equatable {
         return "\(architecture), \(calibrated)"
     }
 
-    /// The per-epoch history stored in the metadata (times are not stored: 0).
+    /// The per-epoch history stored in the metadata (times are not stored: 0). The metadata is
+    /// foreign text: an entry whose epoch is not 1…100,000, whose loss is not a finite number
+    /// from 0 to 10⁶, or whose accuracies are not fractions 0…1, is left out.
     public var history: [EpochReport] {
         guard let text = metadata["history"], let data = text.data(using: .utf8),
               let entries = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
+        func number(_ value: Any?, in range: ClosedRange<Double>) -> Double?? {
+            guard let value else { return .some(nil) }
+            guard let x = (value as? NSNumber)?.doubleValue, x.isFinite, range.contains(x) else { return nil }
+            return .some(x)
+        }
         return entries.compactMap { e in
-            guard let epoch = (e["epoch"] as? NSNumber)?.intValue, let loss = (e["loss"] as? NSNumber)?.doubleValue else { return nil }
-            return EpochReport(epoch: epoch, loss: loss, accuracy: (e["accuracy"] as? NSNumber)?.doubleValue,
-                               validationAccuracy: (e["validation_accuracy"] as? NSNumber)?.doubleValue,
-                               trainingAccuracy: (e["training_accuracy"] as? NSNumber)?.doubleValue, seconds: 0, examples: 0)
+            guard let epoch = number(e["epoch"], in: 1...100_000), let epoch, epoch == epoch.rounded(),
+                  let loss = number(e["loss"], in: 0...1e6), let loss,
+                  let accuracy = number(e["accuracy"], in: 0...1), let validation = number(e["validation_accuracy"], in: 0...1),
+                  let training = number(e["training_accuracy"], in: 0...1) else { return nil }
+            return EpochReport(epoch: Int(epoch), loss: loss, accuracy: accuracy, validationAccuracy: validation,
+                               trainingAccuracy: training, seconds: 0, examples: 0)
         }
     }
 }

@@ -75,6 +75,48 @@ public enum Safetensors {
         }
     }
 
+    /// The product of `shape`, or nil when it overflows or is over `limit`.
+    static func elementCount(_ shape: [Int], atMost limit: Int) -> Int? {
+        var count = 1
+        for dimension in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= limit else { return nil }
+            count = product
+        }
+        return count
+    }
+
+    /// The keys of the header's top-level object, in order, duplicates kept (JSONSerialization
+    /// keeps one of two equal keys silently: a file that names a tensor twice must be refused
+    /// as such, not for the gap the dropped one leaves). Scans strings and nesting only; the
+    /// header is parsed properly afterwards.
+    static func topLevelKeys(_ header: ArraySlice<UInt8>) -> [String] {
+        var keys: [String] = []
+        var (depth, i) = (0, header.startIndex)
+        var lastString: [UInt8]?
+        while i < header.endIndex {
+            let byte = header[i]
+            if byte == UInt8(ascii: "\"") {
+                var j = i + 1
+                while j < header.endIndex && header[j] != UInt8(ascii: "\"") { j += header[j] == UInt8(ascii: "\\") ? 2 : 1 }
+                lastString = depth == 1 ? Array(header[(i + 1)..<min(j, header.endIndex)]) : nil
+                i = j + 1
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            case UInt8(ascii: ":"): if let key = lastString { keys.append(String(decoding: key, as: UTF8.self)) }
+            default: break
+            }
+            if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\r") && byte != UInt8(ascii: ":") {
+                lastString = nil
+            }
+            i += 1
+        }
+        return keys
+    }
+
     /// Model files larger than this are refused before they are read.
     public static let fileLimit = 1 << 30
 
@@ -103,6 +145,10 @@ public enum Safetensors {
             throw .invalidHeader(path: path, reason: "invalid JSON")
         }
 
+        var seen = Set<String>()
+        for key in topLevelKeys(bytes[8..<headerEnd]) where !seen.insert(key).inserted {
+            throw .invalidHeader(path: path, reason: "the key \(jsonString(key)) appears twice")
+        }
         var metadata: [String: String] = [:]
         if let meta = header["__metadata__"] {
             guard let dictionary = meta as? [String: Any] else { throw .invalidHeader(path: path, reason: "__metadata__ is not an object") }
@@ -133,7 +179,11 @@ public enum Safetensors {
             guard begin >= 0, begin <= end, end <= dataSize else {
                 throw .badOffsets(path: path, name: name, reason: "[\(begin), \(end)] outside the \(dataSize) data bytes")
             }
-            let elements = shape.reduce(1, *)
+            // Each dimension is at most 2²⁴, but their product need not fit an Int: count with
+            // overflow checked, and refuse what could not be in a file under the size limit.
+            guard let elements = elementCount(shape, atMost: fileLimit / 4) else {
+                throw .invalidHeader(path: path, reason: "entry \(name) has shape \(shape), more values than a model file can hold")
+            }
             guard end - begin == elements * 4 else {
                 throw .badOffsets(path: path, name: name, reason: "\(counted(end - begin, "byte")) for \(counted(elements, "float32 value")) (expected \(elements * 4))")
             }
