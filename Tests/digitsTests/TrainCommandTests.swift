@@ -110,3 +110,32 @@ struct DivergenceTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["m.safetensors"])
     }
 }
+
+/// Where a model may not go: checked before training, and nothing there replaced.
+@Suite("digits train: --output")
+struct OutputDestinationTests {
+    @Test func aSymlinkAFIFOAProcFileAndAnOverlongNameAreRefusedBeforeTraining() throws {
+        let folder = Fixture.folder()
+        let kept = folder + "/kept.safetensors"
+        Fixture.write(Array("the user's file".utf8), to: kept)
+        #expect(symlink(kept, folder + "/link.safetensors") == 0)
+        #expect(mkfifo(folder + "/pipe", 0o600) == 0)
+        let cases: [(String, String)] = [
+            (folder + "/link.safetensors", "is a symbolic link"),
+            (folder + "/pipe", "is not a regular file"),
+            ("/proc/self/m.safetensors", "folder /proc/self is not writable"),
+            (folder + "/" + String(repeating: "n", count: 250) + ".safetensors", "File name too long"),
+        ]
+        for (output, reason) in cases {
+            let r = try Binary.run(["train", "--data", Fixture.mnist(), "--output", output] + TrainCommandTests.quick, in: folder, timeout: 120)
+            #expect(r.status == 1, "\(output): \(r.status) \(r.stderr)")
+            #expect(r.stdout.isEmpty, "\(output): trained before refusing: \(r.stdout)")
+            #expect(r.stderr.hasPrefix("Error: \(output): cannot write: ") && r.stderr.contains(reason), "\(output): \(r.stderr)")
+        }
+        var info = stat()
+        #expect(lstat(folder + "/link.safetensors", &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK)
+        #expect(lstat(folder + "/pipe", &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO)
+        #expect(FileManager.default.contents(atPath: kept).map(Array.init) == Array("the user's file".utf8))
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder)) == ["kept.safetensors", "link.safetensors", "pipe"])
+    }
+}

@@ -16,6 +16,7 @@ public struct WriteError: Error, Equatable, Sendable, CustomStringConvertible {
 /// the temporary file is renamed over the destination.
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
+        try refuseNonRegular(path)
         let folder = directory(of: path)
         let name = String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
         removeStaleTemporaries(in: folder, for: name)
@@ -85,16 +86,37 @@ public enum AtomicFile {
 
 extension AtomicFile {
     /// Fails now, rather than after an hour of work, when `path` could not be written: its
-    /// folder is created if missing and must accept new files; `path` must not be a folder.
+    /// folder is created if missing; what is there must be a regular file or nothing; and the
+    /// temporary file the write will use is created and removed beside it, which is what
+    /// finds a folder that takes no new files (/proc, /sys, a read-only disk) or a name too
+    /// long for the file system.
     public static func checkWritable(_ path: String) throws(WriteError) {
         let folder = directory(of: path)
         do { try createDirectory(folder) } catch { throw WriteError(path: path, reason: error.reason) }
+        try refuseNonRegular(path)
         if access(folder, W_OK) != 0 {
             throw WriteError(path: path, reason: "folder \(folder) is not writable: \(String(cString: strerror(errno)))")
         }
+        let name = String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
+        let probe = folder + "/." + name + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd < 0 {
+            throw WriteError(path: path, reason: "cannot create a file in \(folder): \(String(cString: strerror(errno)))")
+        }
+        close(fd)
+        unlink(probe)
+    }
+
+    /// Refuses a destination that exists and is not a regular file: renaming over it would
+    /// replace a symbolic link (not the file it names), a device node, a FIFO or a folder.
+    static func refuseNonRegular(_ path: String) throws(WriteError) {
         var info = stat()
-        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-            throw WriteError(path: path, reason: "is a folder")
+        guard lstat(path, &info) == 0 else { return }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFDIR: throw WriteError(path: path, reason: "is a folder")
+        case S_IFLNK: throw WriteError(path: path, reason: "is a symbolic link: not replaced (name the file it points to)")
+        default: throw WriteError(path: path, reason: "is not a regular file (a device, FIFO or socket): not replaced")
         }
     }
 }
