@@ -69,3 +69,36 @@ struct CSVImageTests {
         #expect(try only(CSVImage.line(pixels: bytes, label: 5)) == CSVImage.Row(line: 1, pixels: bytes.map(Float.init), label: 5))
     }
 }
+
+/// CSV as spreadsheets and hostile senders write it.
+@Suite("CSV: byte order marks, quotes, huge lines")
+struct CSVEdgeTests {
+    static let values = (0..<784).map { String($0 % 256) }
+
+    @Test func aByteOrderMarkIsSkipped() throws {
+        let rows = CSVImage.parse([0xEF, 0xBB, 0xBF] + Array(("7," + Self.values.joined(separator: ",")).utf8), path: "bom.csv")
+        let row = try #require(try rows.first?.get())
+        #expect(rows.count == 1 && row.label == 7 && row.pixels[5] == 5)
+    }
+
+    @Test func numbersInDoubleQuotesAreRead() throws {
+        let quoted = "\"3\"," + Self.values.map { "\"\($0)\"" }.joined(separator: ", ")
+        let row = try #require(try CSVImage.parse(Array(quoted.utf8), path: "q.csv").first?.get())
+        #expect(row.label == 3 && row.pixels[783] == Float(783 % 256))
+        let half = Array(("\"3," + Self.values.joined(separator: ",")).utf8)
+        #expect(CSVImage.parse(half, path: "q.csv").first == .failure(.badLabel(path: "q.csv", line: 1, text: "\"3")))
+    }
+
+    @Test func aLineOfMillionsOfCommasIsCountedNotSplit() {
+        let line = [UInt8](repeating: UInt8(ascii: ","), count: 2_000_000) + [UInt8(ascii: "1")]
+        #expect(CSVImage.parse(line, path: "c.csv") == [.failure(.wrongValueCount(path: "c.csv", line: 1, found: 2_000_001))])
+    }
+
+    @Test func pastAHundredBadLinesTheRestAreCountedInOneError() {
+        let text = Array(String(repeating: "1,2\n", count: 250).utf8)
+        let results = CSVImage.parse(text, path: "bad.csv")
+        #expect(results.count == CSVImage.reportedBadLines + 1)
+        #expect(results.first == .failure(.wrongValueCount(path: "bad.csv", line: 1, found: 2)))
+        #expect(results.last == .failure(.moreBadLines(path: "bad.csv", count: 150)))
+    }
+}

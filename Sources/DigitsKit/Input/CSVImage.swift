@@ -1,6 +1,7 @@
 /// Images as CSV text: per line, 784 pixel intensities 0–255 in row-major 28×28 order, or 785
-/// with the label first (the common `mnist_train.csv` layout). Integers or decimals; spaces,
-/// tabs, `\r\n` and blank lines are tolerated, and a header line of names is skipped.
+/// with the label first (the common `mnist_train.csv` layout). Integers or decimals, bare or in
+/// double quotes; spaces, tabs, `\r\n`, blank lines and a UTF-8 byte order mark are
+/// tolerated, and a header line of names is skipped.
 public enum CSVImage {
     /// One image read from a line: its 784 intensities, and its label when the line had one.
     public struct Row: Sendable, Equatable {
@@ -9,17 +10,31 @@ public enum CSVImage {
         public let label: Int?
     }
 
-    /// Parses every line; a bad line is an error of its own and does not stop the others.
+    /// Bad lines reported one by one; past this many, the rest are counted in one error.
+    static let reportedBadLines = 100
+
+    /// Parses every line; a bad line is an error of its own and does not stop the others. A
+    /// UTF-8 byte order mark at the start is skipped. Memory is the rows' pixels and at most
+    /// 785 fields of one line at a time, however long a line is.
     public static func parse(_ bytes: [UInt8], path: String) -> [Result<Row, InputError>] {
         var results: [Result<Row, InputError>] = []
-        var lineNumber = 0
-        var start = 0
+        var (lineNumber, badLines) = (0, 0)
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         while start < bytes.count {
             var end = start
             while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
             lineNumber += 1
-            if let row = parseLine(bytes[start..<end], number: lineNumber, path: path) { results.append(row) }
+            switch parseLine(bytes[start..<end], number: lineNumber, path: path) {
+            case .failure(let error)?:
+                badLines += 1
+                if badLines <= reportedBadLines { results.append(.failure(error)) }
+            case let row?: results.append(row)
+            case nil: break
+            }
             start = end + 1
+        }
+        if badLines > reportedBadLines {
+            results.append(.failure(.moreBadLines(path: path, count: badLines - reportedBadLines)))
         }
         return results
     }
@@ -28,23 +43,33 @@ public enum CSVImage {
         b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\r")
     }
 
-    /// One line's image, nil for a blank line or the header.
+    /// One line's image, nil for a blank line or the header. The fields are counted first, with
+    /// no copy, so a line of millions of commas is refused without holding its fields.
     private static func parseLine(_ line: ArraySlice<UInt8>, number: Int, path: String) -> Result<Row, InputError>? {
+        let line = trim(line)
+        if line.isEmpty { return nil }
+        var count = 1
+        for b in line where b == UInt8(ascii: ",") { count += 1 }
+        // A trailing comma leaves one empty field at the end: tolerated.
+        if count > 1, line.last == UInt8(ascii: ",") { count -= 1 }
+        guard count == 784 || count == 785 else {
+            return .failure(.wrongValueCount(path: path, line: number, found: count))
+        }
         var fields: [ArraySlice<UInt8>] = []
+        fields.reserveCapacity(count)
         var fieldStart = line.startIndex
-        for i in line.indices where line[i] == UInt8(ascii: ",") {
-            fields.append(trim(line[fieldStart..<i]))
+        for i in line.indices where line[i] == UInt8(ascii: ",") && fields.count < count {
+            fields.append(unquoted(trim(line[fieldStart..<i])))
             fieldStart = i + 1
         }
-        fields.append(trim(line[fieldStart..<line.endIndex]))
-        if fields.count == 1 && fields[0].isEmpty { return nil }
-        // A trailing comma leaves one empty field at the end: tolerated.
-        if fields.count > 1, fields.last!.isEmpty { fields.removeLast() }
-        guard fields.count == 784 || fields.count == 785 else {
-            return .failure(.wrongValueCount(path: path, line: number, found: fields.count))
-        }
+        if fields.count < count { fields.append(unquoted(trim(line[fieldStart..<line.endIndex]))) }
         // The header of a CSV export ("label,1x1,1x2,…"): names, not numbers.
-        if number == 1, decimal(fields[0]) == nil, fields.allSatisfy({ decimal($0) == nil }) { return nil }
+        if number == 1, fields.allSatisfy({ decimal($0) == nil }) { return nil }
+        return row(fields, number: number, path: path)
+    }
+
+    /// The label (with 785 fields) and the 784 intensities of a line's fields.
+    private static func row(_ fields: [ArraySlice<UInt8>], number: Int, path: String) -> Result<Row, InputError> {
         var label: Int?
         var first = 0
         if fields.count == 785 {
@@ -75,6 +100,12 @@ public enum CSVImage {
         while lo < hi && isSpace(s[lo]) { lo += 1 }
         while hi > lo && isSpace(s[hi - 1]) { hi -= 1 }
         return s[lo..<hi]
+    }
+
+    /// A field in double quotes (as spreadsheets export numbers) without them: `"12"` is 12.
+    private static func unquoted(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        guard s.count >= 2, s.first == UInt8(ascii: "\""), s.last == UInt8(ascii: "\"") else { return s }
+        return trim(s.dropFirst().dropLast())
     }
 
     /// A decimal number (digits, one point, an exponent): no hex, no "nan" or "inf" spellings.

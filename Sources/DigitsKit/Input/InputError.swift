@@ -17,6 +17,7 @@ public enum InputError: Error, Equatable, Sendable {
     case blank(path: String)
     case notAPicture(path: String)
     case notARow(path: String, pieces: Int, limit: Int)
+    case moreBadLines(path: String, count: Int)
 }
 
 extension InputError: CustomStringConvertible {
@@ -54,6 +55,8 @@ extension InputError: CustomStringConvertible {
             return "\(path): \(pieces) separate pieces of ink, more than the \(limit) digits a row is read as (noise or text, not a number)"
         case .notAPicture(let path):
             return "\(path): not a PNG or JPEG picture (a row of digits is read from a picture, not from CSV)"
+        case .moreBadLines(let path, let count):
+            return "\(path): \(count) more bad lines, not listed"
         case .blank(let path):
             return "\(path): the image is blank (no ink found to read)"
         }
