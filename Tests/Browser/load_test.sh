@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make load-test`: wrk (Debian's) posts one CSV image to /api/predict over loopback for 10 s
 # with $CONNECTIONS connections (default 4); the server pinned to core 0, wrk to core 1. Prints wrk's report
-# (requests/s, latency percentiles) and fails on any error or non-2xx answer.
+# and a summary (requests, requests/s, latency percentiles), and fails on any error or non-2xx answer, on
+# no answer at all, or on a server no longer healthy afterwards. It does not fail on low throughput: how many
+# requests 10 s hold depends on the machine, so the figures are reported for a person to judge, not gated.
 set -euo pipefail
 server=${1:?usage: load_test.sh path/to/digits-server}
 command -v wrk >/dev/null || { echo "SKIP: wrk is not installed (apt-get install wrk)"; exit 0; }
@@ -23,10 +25,14 @@ done = function(summary, latency, requests)
     summary.errors.status, summary.errors.timeout))
   io.write(string.format("p50 %.3f ms, p99 %.3f ms, max %.3f ms\n",
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+  io.write(string.format("throughput %.1f requests/s over %.2f s\n",
+    summary.requests / (summary.duration / 1e6), summary.duration / 1e6))
 end
 LUA
 taskset -c 1 wrk -t1 -c"${CONNECTIONS:-4}" -d10s --latency -s "$work/post.lua" "http://127.0.0.1:$port/api/predict" | tee "$work/out"
 grep -q "errors: connect 0 read 0 write 0 status 0 timeout 0" "$work/out" || { echo "load test: errors" >&2; exit 1; }
 requests=$(sed -n 's/^requests \([0-9]*\),.*/\1/p' "$work/out")
-[ "$requests" -ge 10000 ] || { echo "load test: only $requests requests" >&2; exit 1; }
-curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && echo "server still healthy after $requests requests"
+# Zero requests is no measurement at all (the server never answered), not a slow machine.
+[ "${requests:-0}" -gt 0 ] || { echo "load test: no request was answered" >&2; exit 1; }
+curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { echo "load test: server unhealthy after $requests requests" >&2; exit 1; }
+echo "load test: $requests requests, no errors; $(sed -n 's/^throughput //p' "$work/out"); $(sed -n 's/^\(p50 .*\)$/\1/p' "$work/out"); server still healthy"

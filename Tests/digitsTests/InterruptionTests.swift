@@ -6,18 +6,19 @@ import Testing
 /// model or the complete new one.
 @Suite("Interrupted and failed writes", .serialized)
 struct InterruptionTests {
-    /// A started `digits` process with its output going to files.
+    /// A started `digits` process with its errors going to a file, and its standard output to
+    /// `output` when given (else discarded).
     final class Running {
         let process = Process()
         let stderrPath: String
 
-        init(_ arguments: [String], in directory: String) throws {
+        init(_ arguments: [String], in directory: String, output: Pipe? = nil) throws {
             stderrPath = directory + "/.stderr"
             FileManager.default.createFile(atPath: stderrPath, contents: nil)
             process.executableURL = Binary.url
             process.arguments = arguments
             process.currentDirectoryURL = URL(fileURLWithPath: directory)
-            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+            process.standardOutput = output ?? FileHandle(forWritingAtPath: "/dev/null")
             process.standardError = FileHandle(forWritingAtPath: stderrPath)
             try process.run()
         }
@@ -29,32 +30,112 @@ struct InterruptionTests {
         }
     }
 
-    static func train(_ data: String, output: String, epochs: Int, extra: [String] = []) -> [String] {
-        ["train", "--data", data, "--output", output, "--epochs", "\(epochs)", "--hidden", "16", "--validation", "0", "--quiet"] + extra
+    /// Reads a process's standard output as it comes, so that a test waits for the line that
+    /// marks an event instead of sleeping and hoping the process has got there. The pipe is
+    /// read to its end, so the process never blocks on a full pipe.
+    final class OutputWatch: @unchecked Sendable {
+        private let lock = NSLock()
+        private var bytes = Data()
+        private var ended = false
+        private let changed = DispatchSemaphore(value: 0)
+
+        init(_ pipe: Pipe) {
+            let handle = pipe.fileHandleForReading
+            Thread.detachNewThread { [self] in
+                while true {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    record(chunk)
+                }
+                record(nil)
+            }
+        }
+
+        private func record(_ chunk: Data?) {
+            lock.lock()
+            if let chunk { bytes += chunk } else { ended = true }
+            lock.unlock()
+            changed.signal()
+        }
+
+        var text: String {
+            lock.lock()
+            defer { lock.unlock() }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+
+        /// Waits until the output holds a line containing `needle`; false when the output ends
+        /// without one or `timeout` seconds pass first (a failure to report, not a hang).
+        func waitForLine(containing needle: String, timeout: Double) -> Bool {
+            let deadline = DispatchTime.now() + timeout
+            while true {
+                lock.lock()
+                let found = String(decoding: bytes, as: UTF8.self).split(separator: "\n").contains { $0.contains(needle) }
+                let over = ended
+                lock.unlock()
+                if found { return true }
+                if over || changed.wait(timeout: deadline) == .timedOut { return false }
+            }
+        }
     }
 
-    @Test func sigkillAtRandomMomentsNeverLeavesAPartialModel() throws {
+    static func train(_ data: String, output: String, epochs: Int, quiet: Bool = true, extra: [String] = []) -> [String] {
+        ["train", "--data", data, "--output", output, "--epochs", "\(epochs)", "--hidden", "16", "--validation", "0"]
+            + (quiet ? ["--quiet"] : []) + extra
+    }
+
+    /// The moments of the kills, as fractions of a whole run's time: drawn from a fixed seed, so
+    /// that a failing moment comes again (the run's own speed still varies a little).
+    static let killSeed: UInt64 = 15
+
+    /// Trains to completion and returns the model file's bytes.
+    static func trainWhole(_ data: String, output: String, seed: Int) throws -> Data {
+        let run = try Binary.run(train(data, output: output, epochs: 6, extra: ["--seed", "\(seed)"]))
+        #expect(run.status == 0, "\(run.stderr)")
+        return try #require(FileManager.default.contents(atPath: output))
+    }
+
+    /// The files in `folder` other than `name`, with the PID of the writer of each that is a
+    /// temporary of a write to `name` (AtomicFile names them `.NAME.tmp-PID-RANDOM`), nil for
+    /// any other file.
+    static func strays(in folder: String, beside name: String) throws -> [(file: String, pid: Int32?)] {
+        let prefix = "." + name + ".tmp-"
+        return try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0 != name }.map { file in
+            guard file.hasPrefix(prefix) else { return (file, nil) }
+            return (file, file.dropFirst(prefix.count).split(separator: "-").first.flatMap { Int32($0) })
+        }
+    }
+
+    @Test func sigkillAtSeededMomentsLeavesTheOldOrTheNewModelWhole() throws {
         let data = Fixture.mnist(train: 2000, test: 50)
         let work = Fixture.folder()
         let output = work + "/models/m.safetensors"
-        // The previous model, and how long a whole run takes.
+        // The old model (seed 1), and the one every killed run would write (seed 2): training
+        // is deterministic, so these are the only two files a kill may leave. The second run
+        // also times a whole run.
+        let old = try Self.trainWhole(data, output: output, seed: 1)
         let started = Date()
-        let first = try Binary.run(Self.train(data, output: output, epochs: 6))
-        #expect(first.status == 0, "\(first.stderr)")
+        let new = try Self.trainWhole(data, output: work + "/reference/m.safetensors", seed: 2)
         let duration = Date().timeIntervalSince(started)
-        let previous = try Safetensors.load(output).network
-        var generator = SystemRandomNumberGenerator()
-        var sawNew = false, sawOld = false
+        try #require(old != new)
+        var moments = Random(seed: Self.killSeed)
+        var killed: Set<Int32> = []
         for attempt in 0..<20 {
-            let running = try Running(Self.train(data, output: output, epochs: 6, extra: ["--seed", "\(attempt + 2)"]), in: work)
-            usleep(UInt32(Double.random(in: 0...(duration * 1.1), using: &generator) * 1_000_000))
+            try old.write(to: URL(fileURLWithPath: output))  // each run replaces the old model
+            let fraction = moments.uniform() * 1.1
+            let running = try Running(Self.train(data, output: output, epochs: 6, extra: ["--seed", "2"]), in: work)
+            usleep(UInt32(fraction * duration * 1_000_000))
             kill(running.process.processIdentifier, SIGKILL)
             _ = running.finish()
-            // Whatever moment the kill came at, the file is a whole model: the old one or a new one.
-            let model = try Safetensors.load(output)
-            if model.network == previous { sawOld = true } else { sawNew = true }
+            killed.insert(running.process.processIdentifier)
+            let moment = "attempt \(attempt) (seed \(Self.killSeed)): SIGKILL at \(fixed(fraction * 100, 1))% of a \(fixed(duration, 2)) s run"
+            let bytes = FileManager.default.contents(atPath: output)
+            #expect(bytes == old || bytes == new, "\(moment): the model file is neither the old one nor the new one, byte for byte")
+            // A kill between a temporary's creation and its rename leaves it (nothing removes a
+            // file for a SIGKILLed process): any left must be a killed run's; no other file.
+            let strays = try Self.strays(in: work + "/models", beside: "m.safetensors")
+            #expect(strays.allSatisfy { $0.pid.map(killed.contains) ?? false }, "\(moment): left beside the model: \(strays.map(\.file))")
         }
-        #expect(sawOld || sawNew)
         // The next complete write clears the temporaries the killed runs left.
         #expect(try Binary.run(Self.train(data, output: output, epochs: 1)).status == 0)
         let left = try FileManager.default.contentsOfDirectory(atPath: work + "/models")
@@ -65,8 +146,18 @@ struct InterruptionTests {
         let data = Fixture.mnist(train: 2000, test: 50)
         let work = Fixture.folder()
         let output = work + "/m.safetensors"
-        let running = try Running(Self.train(data, output: output, epochs: 10_000, extra: ["--checkpoint-every", "1"]), in: work)
-        usleep(1_500_000)
+        let pipe = Pipe()
+        let running = try Running(Self.train(data, output: output, epochs: 10_000, quiet: false, extra: ["--checkpoint-every", "1"]),
+                                  in: work, output: pipe)
+        let watch = OutputWatch(pipe)
+        // The event: the first epoch is done and its checkpoint written (the line after
+        // "epoch 1/10000"). Minutes of slack for a loaded machine; past them, fail, not hang.
+        guard watch.waitForLine(containing: "checkpoint saved to", timeout: 300) else {
+            kill(running.process.processIdentifier, SIGKILL)
+            _ = running.finish()
+            Issue.record("no checkpoint within 300 s; output: \(watch.text)")
+            return
+        }
         running.process.interrupt()
         let (status, stderr) = running.finish()
         #expect(status == 130)
