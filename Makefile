@@ -76,9 +76,9 @@ load-test:
 data: build
 	$(RELEASE)/digits data fetch --data "$(MNIST_DIR)"
 
-## data-ready: fetch MNIST only when the files there do not verify
+## data-ready: fetch the MNIST files that are missing; a file there that does not verify (another data set?) stops the run, untouched
 data-ready: build
-	@$(RELEASE)/digits data verify --data "$(MNIST_DIR)" >/dev/null 2>&1 || $(RELEASE)/digits data fetch --data "$(MNIST_DIR)"
+	@$(RELEASE)/digits data verify --data "$(MNIST_DIR)" >/dev/null 2>&1 || $(RELEASE)/digits data fetch --missing-only --data "$(MNIST_DIR)"
 
 ## verify: check the four MNIST files against their canonical checksums
 verify: build

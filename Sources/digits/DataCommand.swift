@@ -30,7 +30,7 @@ struct DataCommand: AsyncParsableCommand {
     struct Fetch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Download the MNIST files that are missing or wrong, checking each before it is kept.",
-            discussion: "Mirrors are tried in order; each file is checked against its SHA-256 and written atomically."
+            discussion: "Mirrors are tried in order; each file is checked against its SHA-256 and written atomically. A file that is there and does not verify is kept, moved aside to NAME.not-mnist (never over another file), and the message says where; with --missing-only it stops the fetch instead."
         )
 
         @OptionGroup var data: DataOptions
@@ -40,11 +40,14 @@ struct DataCommand: AsyncParsableCommand {
             valueName: "url"))
         var mirrors: [String] = []
 
+        @Flag(help: "Download only the files that are missing: a file there that does not verify stops the fetch with nothing changed (what make train does, so that a folder of another data set is never touched).")
+        var missingOnly = false
+
         func run() async throws {
             let directory = data.directory
             Console.line("data: \(directory.path) (from \(directory.source.rawValue))")
             let fetcher = MNISTFetcher(mirrors: mirrors.isEmpty ? MNISTFetcher.defaultMirrors : mirrors)
-            let results = try await fetcher.fetch(into: directory) { Console.line($0) }
+            let results = try await fetcher.fetch(into: directory, missingOnly: missingOnly) { Console.line($0) }
             for result in results { Console.line(Report.line(result)) }
             Console.line("all four files verified")
         }

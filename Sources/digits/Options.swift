@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import DigitsKit
 
 /// Where MNIST is read from; shared by every command that reads it.
@@ -12,6 +13,12 @@ struct DataOptions: ParsableArguments {
 
     func validate() throws {
         if let path, path.isEmpty { throw ValidationError("--data needs a folder path") }
+        let directory = self.directory
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder), !isFolder.boolValue {
+            let given = path != nil ? "--data \(directory.path)" : "\(directory.source.rawValue) \(directory.path)"
+            throw ValidationError("\(given) is a file, not a folder: it should be the folder holding MNIST's four files")
+        }
     }
 }
 

@@ -158,7 +158,14 @@ public struct MNISTFetcher: Sendable {
     /// GET over HTTP(S) through URLSession; `file://` URLs are read from disk (for mirrors on a
     /// local disk, and for the tests, which have no network).
     public static func get(_ url: URL) async throws -> [UInt8] {
-        if url.isFileURL { return [UInt8](try Data(contentsOf: url)) }
+        if url.isFileURL {
+            switch readWholeFile(url.path, limit: downloadLimit) {
+            case .success(let bytes): return bytes
+            case .failure(.missing): throw FileMirrorError(reason: "no such file")
+            case .failure(.unreadable(let reason)): throw FileMirrorError(reason: reason)
+            case .failure(.tooLarge(let size)): throw FileMirrorError(reason: "\(size) bytes, over the \(downloadLimit)-byte limit")
+            }
+        }
         var request = URLRequest(url: url)
         request.timeoutInterval = 30
         let (data, response) = try await URLSession.shared.data(for: request)
@@ -168,22 +175,45 @@ public struct MNISTFetcher: Sendable {
         return [UInt8](data)
     }
 
-    /// Makes every file of `directory` verify; `log` hears one line per file.
-    public func fetch(into directory: MNISTDirectory, log: (String) -> Void) async throws -> [Verification] {
+    /// No file of MNIST is this large (the training images are 9.9 MB gzipped, 47 MB not).
+    public static let downloadLimit = 128 << 20
+
+    /// Makes every file of `directory` verify; `log` hears one line per file. A file there
+    /// that does not verify is the user's: with `missingOnly` it stops the fetch before anything
+    /// changes (`FetchError.notMNIST`); otherwise it is moved aside under a name that says so
+    /// (`Self.asideName`), never over another file, before the download takes its place.
+    public func fetch(into directory: MNISTDirectory, missingOnly: Bool = false, log: (String) -> Void) async throws -> [Verification] {
         try AtomicFile.createDirectory(directory.path)
         var results: [Verification] = []
+        var todo: [MNISTFile] = []
         for file in MNISTFile.all {
-            if let present = directory.locate(file) {
-                let verification = Verification.check(file, at: present)
-                if verification.isOK {
-                    log("\(present): present, checksum ok")
-                    results.append(verification)
-                    continue
-                }
+            guard let present = directory.locate(file) else { todo.append(file); continue }
+            let verification = Verification.check(file, at: present)
+            if verification.isOK {
+                log("\(present): present, checksum ok")
+                results.append(verification)
+            } else if missingOnly {
+                throw NotMNISTError(verification: verification)
+            } else {
+                todo.append(file)
             }
-            results.append(try await fetch(file, into: directory, log: log))
         }
+        for file in todo { results.append(try await fetch(file, into: directory, log: log)) }
         return results
+    }
+
+    /// Moves `path` to `path.not-mnist` (or `.not-mnist-2`, `-3`…: never over a file that is
+    /// there) with link and unlink, which unlike rename cannot replace; returns the new name.
+    static func moveAside(_ path: String) throws(WriteError) -> String {
+        for n in 1...1000 {
+            let aside = path + ".not-mnist" + (n == 1 ? "" : "-\(n)")
+            if link(path, aside) == 0 {
+                unlink(path)
+                return aside
+            }
+            if errno != EEXIST { throw WriteError(path: path, reason: "cannot move it aside to \(aside): \(String(cString: strerror(errno)))") }
+        }
+        throw WriteError(path: path, reason: "cannot move it aside: 1000 .not-mnist names already taken")
     }
 
     private func fetch(_ file: MNISTFile, into directory: MNISTDirectory, log: (String) -> Void) async throws -> Verification {
@@ -216,15 +246,21 @@ public struct MNISTFetcher: Sendable {
                 }
                 continue
             }
+            // What was there did not verify: it may be another data set with MNIST's names,
+            // so it is kept, under a name that says what happened (and it no longer shadows
+            // the good .gz when it was an uncompressed copy).
+            if let stale {
+                let aside: String
+                do { aside = try Self.moveAside(stale) } catch {
+                    unlink(staging)
+                    throw error
+                }
+                log("\(stale): did not verify as MNIST's file, moved to \(aside)")
+            }
             guard rename(staging, destination) == 0 else {
                 let reason = String(cString: strerror(errno))
                 unlink(staging)
                 throw WriteError(path: destination, reason: reason)
-            }
-            if let stale, stale != destination {
-                // A wrong uncompressed copy would shadow the good .gz: move it aside.
-                _ = rename(stale, stale + ".corrupt")
-                log("\(stale): did not verify, moved to \(stale).corrupt")
             }
             log("\(destination): downloaded from \(url.absoluteString), checksum ok")
             return Verification(file: file, path: destination, outcome: .ok, dimensions: verification.dimensions)
@@ -241,7 +277,28 @@ public struct MNISTFetcher: Sendable {
             default: return urlError.localizedDescription
             }
         }
+        if let mirror = error as? FileMirrorError { return mirror.reason }
         let ns = error as NSError
         return ns.localizedDescription
+    }
+}
+
+/// A `file://` mirror that could not be read.
+struct FileMirrorError: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { reason }
+}
+
+/// A file that is there under MNIST's name and is not MNIST's (`fetch(missingOnly: true)`).
+public struct NotMNISTError: Error, CustomStringConvertible {
+    public let verification: Verification
+    public var description: String {
+        let problem: String
+        switch verification.outcome {
+        case .checksumMismatch(let found): problem = "sha256 \(found), expected \(verification.file.sha256)"
+        case .invalid(let error): problem = "\(error)"
+        default: problem = "it does not verify"
+        }
+        return "\(verification.path): present but not MNIST's \(verification.file.name) (\(problem)); it may be another data set with MNIST's file names (Fashion-MNIST has them): nothing was changed; move it elsewhere, or point --data / MNIST_DIR at MNIST, or run `digits data fetch` to move it aside and download"
     }
 }
