@@ -45,9 +45,11 @@ extension Augmentation: ExpressibleByArgument {}
 extension InputScaling: ExpressibleByArgument {}
 extension TargetEncoding: ExpressibleByArgument {}
 
-/// How the network is built and trained.
+/// How the network is built and trained. The numeric options parse their value
+/// `.unconditional`ly, so that `--seed -1` or `--lr -1` is read as a (refused) number rather
+/// than as an unknown option leaving "Missing value".
 struct TrainingArguments: ParsableArguments {
-    @Option(help: "Hidden units (the H of 784-H-10).")
+    @Option(parsing: .unconditional, help: "Hidden units (the H of 784-H-10).")
     var hidden = 100
 
     @Option(help: "Learning rule: exact (the true gradient, with biases) or classic (doc 001's update, no biases).")
@@ -56,31 +58,31 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Loss: mse (½Σ(o − t)², sigmoid outputs) or cross-entropy (softmax outputs).")
     var loss = Loss.mse
 
-    @Option(help: "Passes over the training set.")
+    @Option(parsing: .unconditional, help: "Passes over the training set.")
     var epochs = 30
 
-    @Option(name: .customLong("lr"), help: "Learning rate α.")
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Learning rate α.")
     var learningRate: Float = 0.4
 
     @Option(help: "Learning-rate schedule: constant (doc 001), cosine or linear (from --lr down to 0 over the run), or step (÷10 at half-way and at three quarters).")
     var schedule = Schedule.cosine
 
-    @Option(help: "Epochs of linear warm-up from 0 to --lr before the schedule.")
+    @Option(parsing: .unconditional, help: "Epochs of linear warm-up from 0 to --lr before the schedule.")
     var warmup = 0
 
-    @Option(help: "Momentum μ: 0 is plain SGD; 0.9 is usual (every step then touches every weight).")
+    @Option(parsing: .unconditional, help: "Momentum μ: 0 is plain SGD; 0.9 is usual (every step then touches every weight).")
     var momentum: Float = 0
 
     @Flag(help: "Nesterov's momentum (looks ahead along the velocity) instead of classical.")
     var nesterov = false
 
-    @Option(help: "Examples per gradient step: 1 is per-example SGD (doc 001); K > 1 averages K gradients (doc 000 §6).")
+    @Option(parsing: .unconditional, help: "Examples per gradient step: 1 is per-example SGD (doc 001); K > 1 averages K gradients (doc 000 §6).")
     var batchSize = 1
 
-    @Option(help: "L2 weight decay λ on the weights, not the biases (doc 000 §6).")
+    @Option(parsing: .unconditional, help: "L2 weight decay λ on the weights, not the biases (doc 000 §6).")
     var l2: Float = 0
 
-    @Option(help: "Seed of the initial weights and of the shuffling: the same seed and options give the same model, bit for bit.")
+    @Option(parsing: .unconditional, help: "Seed of the initial weights and of the shuffling: the same seed and options give the same model, bit for bit.")
     var seed: UInt64 = 1
 
     @Option(help: "Input scaling: unit (x = p/255, blank pixels stay 0 and are skipped) or book (0.01 + 0.99·p/255, as doc 001's book).")
@@ -92,7 +94,7 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Distort the training images anew every epoch: none, affine (rotation ±12°, scale ±10%, shear ±0.15, shift ±2 px), elastic (affine plus Simard's elastic field, σ 4, α 34), reader (people's digits after preprocessing: rotation and shear as affine, box 16–22 px, width ±15%, centre of mass ±1.5 px, thinner strokes, blur σ ≤ 1, tone γ 0.61–1.65, ink noise ±24), reader-thick (reader, strokes also thicker) or reader-elastic (reader plus the elastic field).")
     var augment = Augmentation.affine
 
-    @Option(help: "Training images held out at the end of the training set to choose options on (0: train on all 60,000).")
+    @Option(parsing: .unconditional, help: "Training images held out at the end of the training set to choose options on (0: train on all 60,000).")
     var validation = 10_000
 
     @Option(help: ArgumentHelp("A line of provenance stored in the model's metadata as `note` (e.g. what it was measured at elsewhere).", valueName: "text"))
@@ -101,10 +103,10 @@ struct TrainingArguments: ParsableArguments {
     @Flag(help: "Deskew every image (second-order moments, sheared upright, as in LeCun's MNIST table) in training and in reading.")
     var deskew = false
 
-    @Option(help: ArgumentHelp("Add N pictures that are no digit (letters, signs, doodles drawn by program) to the training images, trained toward no digit (a uniform softmax, or every sigmoid low), so that the model can say \"not a digit\".", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Add N pictures that are no digit (letters, signs, doodles drawn by program) to the training images, trained toward no digit (a uniform softmax, or every sigmoid low), so that the model can say \"not a digit\".", valueName: "n"))
     var nonDigits = 0
 
-    @Option(help: "Threads for mini-batches, 1 or 2; the model is the same bit for bit either way (2 did not pay reliably on a 2-core machine: see make bench).")
+    @Option(parsing: .unconditional, help: "Threads for mini-batches, 1 or 2; the model is the same bit for bit either way (2 did not pay reliably on a 2-core machine: see make bench).")
     var threads = 1
 
     func validate() throws {
