@@ -13,9 +13,28 @@ public struct ServerSettings: Sendable {
     }
 }
 
-/// Every error becomes a JSON body with its status: unknown paths (404), refused methods,
-/// bodies too large (413), and anything unexpected (500) — the server keeps serving.
+/// The methods each path answers, so that a known path asked with another method is a 405
+/// naming them (`Allow`) rather than the router's 404.
+struct AllowedMethods: Sendable {
+    private var methods: [String: [HTTPRequest.Method]] = [:]
+
+    /// Records `method` for `path`; a GET also answers HEAD (the router's generated endpoints).
+    mutating func add(_ method: HTTPRequest.Method, _ path: String) {
+        methods[path, default: []] += method == .get ? [.get, .head] : [method]
+    }
+
+    /// `Allow`'s value for `path` ("GET, HEAD"), or nil for a path no route has.
+    func allow(_ path: String) -> String? {
+        methods[path].map { $0.map(\.rawValue).joined(separator: ", ") }
+    }
+}
+
+/// Every error becomes a JSON body with its status: unknown paths (404), known paths asked
+/// with another method (405, with `Allow`), bodies too large (413), and anything unexpected
+/// (500, its details logged, not sent) — the server keeps serving.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let allowed: AllowedMethods
+
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -23,12 +42,18 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             return Self.response(error)
         } catch let error as HTTPError {
+            if error.status == .notFound, let allow = allowed.allow(request.uri.path) {
+                var response = Self.response(APIError(405, "\(request.method) not allowed on \(request.uri.path): use \(allow)"))
+                response.headers[.allow] = allow
+                return response
+            }
             let message = error.status == .notFound ? "no such path: \(request.method) \(request.uri.path)"
                 : error.status == .contentTooLarge ? "request body over the \(PredictionAPI.bodyLimit)-byte limit"
                 : error.body ?? error.status.reasonPhrase
             return Self.response(APIError(error.status.code, message))
         } catch {
-            return Self.response(APIError(500, "internal error: \(error)"))
+            context.logger.error("internal error on \(request.method) \(request.uri.path): \(error)")
+            return Self.response(APIError(500, "internal error"))
         }
     }
 
@@ -43,11 +68,31 @@ func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
              body: .init(byteBuffer: ByteBuffer(string: text)))
 }
 
+/// One route: a method, a path and what answers it.
+struct Route: Sendable {
+    let method: HTTPRequest.Method
+    let path: String
+    let handler: @Sendable (Request, BasicRequestContext) async throws -> Response
+}
+
 /// The routes: the API, the health check and the page. The model is read-only once loaded,
 /// so concurrent requests share it without locks.
 public func buildRouter(model: Model, modelSource: String, page: WebPage) -> Router<BasicRequestContext> {
-    let router = Router()
-    router.add(middleware: JSONErrorMiddleware())
+    let routes = apiRoutes(model: model, modelSource: modelSource) + pageRoutes(page)
+    var allowed = AllowedMethods()
+    for route in routes { allowed.add(route.method, route.path) }
+    // HEAD on every GET route answers as GET does, without the body.
+    let router = Router(options: .autoGenerateHeadEndpoints)
+    // Middleware applies only to the routes added after it, so it comes first.
+    router.add(middleware: JSONErrorMiddleware(allowed: allowed))
+    for route in routes {
+        router.on(RouterPath(route.path), method: route.method, use: route.handler)
+    }
+    return router
+}
+
+/// `POST /api/predict`, `POST /api/number`, `GET /api/model` and `GET /healthz`.
+func apiRoutes(model: Model, modelSource: String) -> [Route] {
     let modelJSON = PredictionAPI.modelJSON(model, source: modelSource)
 
     /// The body of a POST, refused before reading when its declared length is over the limit
@@ -61,26 +106,31 @@ public func buildRouter(model: Model, modelSource: String, page: WebPage) -> Rou
         let buffer = try await request.body.collect(upTo: PredictionAPI.bodyLimit)
         return ([UInt8](buffer: buffer), contentType)
     }
-    router.post("/api/predict") { request, _ -> Response in
-        let (bytes, contentType) = try await body(of: request)
-        return json(try PredictionAPI.predict(body: bytes, contentType: contentType, model: model))
-    }
-    router.post("/api/number") { request, _ -> Response in
-        let (bytes, contentType) = try await body(of: request)
-        return json(try PredictionAPI.number(body: bytes, contentType: contentType, model: model))
-    }
-    router.get("/api/model") { _, _ in json(modelJSON) }
-    router.get("/healthz") { _, _ in json("{\"status\":\"ok\"}") }
-    for (path, file) in page.files {
+    return [
+        Route(method: .post, path: "/api/predict") { request, _ in
+            let (bytes, contentType) = try await body(of: request)
+            return json(try PredictionAPI.predict(body: bytes, contentType: contentType, model: model))
+        },
+        Route(method: .post, path: "/api/number") { request, _ in
+            let (bytes, contentType) = try await body(of: request)
+            return json(try PredictionAPI.number(body: bytes, contentType: contentType, model: model))
+        },
+        Route(method: .get, path: "/api/model") { _, _ in json(modelJSON) },
+        Route(method: .get, path: "/healthz") { _, _ in json("{\"status\":\"ok\"}") },
+    ]
+}
+
+/// `GET` for every file of the page, from memory.
+func pageRoutes(_ page: WebPage) -> [Route] {
+    page.files.sorted { $0.key < $1.key }.map { path, file in
         let response = Response(status: .ok, headers: [
             .contentType: file.contentType,
             .cacheControl: "no-cache",
             // The page may load nothing from elsewhere.
             .contentSecurityPolicy: "default-src 'self'; img-src 'self' data: blob:; connect-src 'self'",
         ], body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
-        router.get(RouterPath(path)) { _, _ in response }
+        return Route(method: .get, path: path) { _, _ in response }
     }
-    return router
 }
 
 /// The server: `buildRouter` on `settings`' address. `runService()` runs it until SIGINT or
