@@ -5,10 +5,14 @@ import Foundation
 public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
     public let status: Int
     public let message: String
+    /// Whether the connection is closed after this answer (`Connection: close`): the request
+    /// was left unread, so what follows it on the connection cannot be trusted as a next request.
+    public let closesConnection: Bool
 
-    public init(_ status: Int, _ message: String) {
+    public init(_ status: Int, _ message: String, closesConnection: Bool = false) {
         self.status = status
         self.message = message
+        self.closesConnection = closesConnection
     }
 
     public var description: String { message }

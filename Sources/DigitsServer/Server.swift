@@ -1,6 +1,7 @@
 import DigitsKit
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 
 /// Where the server listens.
 public struct ServerSettings: Sendable {
@@ -50,15 +51,18 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let message = error.status == .notFound ? "no such path: \(request.method) \(request.uri.path)"
                 : error.status == .contentTooLarge ? "request body over the \(PredictionAPI.bodyLimit)-byte limit"
                 : error.body ?? error.status.reasonPhrase
-            return Self.response(APIError(error.status.code, message))
+            return Self.response(APIError(error.status.code, message, closesConnection: error.status == .contentTooLarge))
         } catch {
             context.logger.error("internal error on \(request.method) \(request.uri.path): \(error)")
             return Self.response(APIError(500, "internal error"))
         }
     }
 
+    /// The error as JSON, with `Connection: close` when the error leaves the request unread.
     static func response(_ error: APIError) -> Response {
-        json(error.json, status: .init(code: error.status))
+        var response = json(error.json, status: .init(code: error.status))
+        if error.closesConnection { response.headers[.connection] = "close" }
+        return response
     }
 }
 
@@ -96,15 +100,19 @@ func apiRoutes(model: Model, modelSource: String) -> [Route] {
     let modelJSON = PredictionAPI.modelJSON(model, source: modelSource)
 
     /// The body of a POST, refused before reading when its declared length is over the limit
-    /// (otherwise while collecting), or when its type is one the API does not read.
+    /// (otherwise while collecting), or when its type is one the API does not read; a body
+    /// refused unread closes the connection.
     @Sendable func body(of request: Request) async throws -> (bytes: [UInt8], contentType: String?) {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > PredictionAPI.bodyLimit {
-            throw APIError(413, "request body of \(length) bytes, over the \(PredictionAPI.bodyLimit)-byte limit")
+            throw APIError(413, "request body of \(length) bytes, over the \(PredictionAPI.bodyLimit)-byte limit", closesConnection: true)
         }
         let contentType = request.headers[.contentType]
-        guard PredictionAPI.Kind(contentType: contentType) != nil else { throw PredictionAPI.unsupported(contentType) }
-        let buffer = try await request.body.collect(upTo: PredictionAPI.bodyLimit)
-        return ([UInt8](buffer: buffer), contentType)
+        guard PredictionAPI.Kind(contentType: contentType) != nil else {
+            // Refused unread, so the connection closes rather than read the body through.
+            let error = PredictionAPI.unsupported(contentType)
+            throw APIError(error.status, error.message, closesConnection: true)
+        }
+        return (try await collect(request.body), contentType)
     }
     return [
         Route(method: .post, path: "/api/predict") { request, _ in
@@ -118,6 +126,21 @@ func apiRoutes(model: Model, modelSource: String) -> [Route] {
         Route(method: .get, path: "/api/model") { _, _ in json(modelJSON) },
         Route(method: .get, path: "/healthz") { _, _ in json("{\"status\":\"ok\"}") },
     ]
+}
+
+/// The whole body, up to the limit: 413 over it (a chunked body, whose length is known only
+/// once read), 400 when the body is malformed (a bad chunk) or the connection fails while
+/// reading (never a 500 naming NIO's error).
+func collect(_ body: RequestBody) async throws(APIError) -> [UInt8] {
+    do {
+        return [UInt8](buffer: try await body.collect(upTo: PredictionAPI.bodyLimit))
+    } catch is NIOTooManyBytesError {
+        throw APIError(413, "request body over the \(PredictionAPI.bodyLimit)-byte limit", closesConnection: true)
+    } catch is HTTPParserError {
+        throw .malformedRequest
+    } catch {
+        throw APIError(400, "request body could not be read: the connection failed while sending it", closesConnection: true)
+    }
 }
 
 /// `GET` for every file of the page, from memory.
@@ -138,5 +161,6 @@ func pageRoutes(_ page: WebPage) -> [Route] {
 public func buildApplication(_ settings: ServerSettings, model: Model, modelSource: String, page: WebPage)
     -> some ApplicationProtocol {
     Application(router: buildRouter(model: model, modelSource: modelSource, page: page),
+                server: .digits(),
                 configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "digits-server"))
 }

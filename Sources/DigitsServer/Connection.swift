@@ -1,0 +1,69 @@
+import Hummingbird
+import HummingbirdCore
+import NIOCore
+import NIOHTTPTypes
+
+/// Closes the connection once a response that says `Connection: close` has been written, and
+/// passes on nothing read after its head. After a refused body (413) the bytes that follow cannot be
+/// told apart from a next request, so none of them is read as one: the client sends it again on
+/// a new connection.
+///
+/// It also gives NIO's parser errors (a bad chunk size, an unknown `Transfer-Encoding`), which
+/// Hummingbird answers 400 with no body, the API's JSON error body.
+final class CloseAfterResponse: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    /// Set by the head of a `Connection: close` response; its end closes the connection.
+    private var closing = false
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head(let response) where response.headerFields[.connection] == "close":
+            closing = true
+            if response.status == .badRequest, response.headerFields[.contentType] == nil {
+                // Hummingbird's own answer to a request NIO could not parse: no body.
+                let body = ByteBuffer(string: APIError.malformedRequest.json)
+                var head = response
+                head.headerFields[.contentType] = "application/json"
+                head.headerFields[.contentLength] = String(body.readableBytes)
+                context.write(wrapOutboundOut(.head(head)), promise: nil)
+                context.write(wrapOutboundOut(.body(body)), promise: promise)
+            } else {
+                context.write(data, promise: promise)
+            }
+        case .end where closing:
+            // Output only, once the response is out (a lingering close): a full close with the
+            // client's bytes still unread would reset the connection, and a reset can discard
+            // the response before the client reads it. Reading ends when the client closes, or
+            // at the idle timeout, since nothing read reaches Hummingbird's idle timer any more.
+            context.writeAndFlush(data, promise: promise)
+            context.close(mode: .output, promise: nil)
+        default:
+            context.write(data, promise: promise)
+        }
+    }
+}
+
+extension APIError {
+    /// 400 for a request NIO's parser refused, before its head or in its body (a bad chunk).
+    static let malformedRequest = APIError(400, "malformed HTTP request: its framing or headers could not be parsed",
+                                           closesConnection: true)
+}
+
+extension HTTPServerBuilder {
+    /// HTTP/1 as `digits-server` serves it: with `CloseAfterResponse`.
+    static func digits() -> HTTPServerBuilder {
+        .init { responder in
+            let configuration = HTTP1Channel.Configuration(additionalChannelHandlers: [CloseAfterResponse()])
+            return HTTP1Channel(responder: responder, configuration: configuration)
+        }
+    }
+}
