@@ -58,11 +58,49 @@ extension APIError {
                                            closesConnection: true)
 }
 
+/// Closes the connection when a request's body has not all arrived `timeout` after its head.
+/// Hummingbird's idle timer restarts at every piece of a body, so a client sending one byte a
+/// second would otherwise hold its connection (and the route waiting on its body) until the
+/// body limit. No answer is sent: the route is still reading the body.
+final class BodyDeadline: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+
+    let timeout: TimeAmount
+    private var deadline: Scheduled<Void>?
+
+    init(timeout: TimeAmount) {
+        self.timeout = timeout
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head:
+            let loop = context.eventLoop.assumeIsolated()
+            deadline = loop.scheduleTask(in: timeout) { context.close(promise: nil) }
+        case .end:
+            deadline?.cancel()
+            deadline = nil
+        case .body:
+            break
+        }
+        context.fireChannelRead(data)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+    }
+}
+
 extension HTTPServerBuilder {
-    /// HTTP/1 as `digits-server` serves it: with `CloseAfterResponse`.
-    static func digits() -> HTTPServerBuilder {
+    /// HTTP/1 as `digits-server` serves it: `CloseAfterResponse`, and connections closed after
+    /// `idleTimeout` seconds without a whole request head or between requests, or (`BodyDeadline`)
+    /// `bodyTimeout` seconds after a request head without its whole body.
+    static func digits(idleTimeout: Double, bodyTimeout: Double) -> HTTPServerBuilder {
         .init { responder in
-            let configuration = HTTP1Channel.Configuration(additionalChannelHandlers: [CloseAfterResponse()])
+            let configuration = HTTP1Channel.Configuration(
+                additionalChannelHandlers: [CloseAfterResponse(), BodyDeadline(timeout: .nanoseconds(Int64(bodyTimeout * 1e9)))],
+                idleTimeout: .nanoseconds(Int64(idleTimeout * 1e9)))
             return HTTP1Channel(responder: responder, configuration: configuration)
         }
     }

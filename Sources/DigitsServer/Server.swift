@@ -3,14 +3,28 @@ import Hummingbird
 import NIOCore
 import NIOHTTP1
 
-/// Where the server listens.
+/// Where the server listens, and how long it waits on a client.
 public struct ServerSettings: Sendable {
+    /// The default `idleTimeout`: long enough for a person's browser between requests, short
+    /// enough that silent or trickling clients cannot hold connections for long.
+    public static let defaultIdleTimeout = 15.0
+    /// The default `bodyTimeout`.
+    public static let defaultBodyTimeout = 30.0
+
     public var host: String
     public var port: Int
+    /// Seconds a connection may stay without a whole request head (silent, or sending its
+    /// headers a byte at a time), or idle between requests, before the server closes it.
+    public var idleTimeout: Double
+    /// Seconds a request's body may take to arrive after its head (1 MiB in 30 s is 35 KB/s).
+    public var bodyTimeout: Double
 
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, idleTimeout: Double = defaultIdleTimeout,
+                bodyTimeout: Double = defaultBodyTimeout) {
         self.host = host
         self.port = port
+        self.idleTimeout = idleTimeout
+        self.bodyTimeout = bodyTimeout
     }
 }
 
@@ -156,11 +170,11 @@ func pageRoutes(_ page: WebPage) -> [Route] {
     }
 }
 
-/// The server: `buildRouter` on `settings`' address. `runService()` runs it until SIGINT or
-/// SIGTERM, then shuts down gracefully (swift-service-lifecycle).
+/// The server: `buildRouter` on `settings`' address, with its timeouts. `runService()` runs it
+/// until SIGINT or SIGTERM, then shuts down gracefully (swift-service-lifecycle).
 public func buildApplication(_ settings: ServerSettings, model: Model, modelSource: String, page: WebPage)
     -> some ApplicationProtocol {
     Application(router: buildRouter(model: model, modelSource: modelSource, page: page),
-                server: .digits(),
+                server: .digits(idleTimeout: settings.idleTimeout, bodyTimeout: settings.bodyTimeout),
                 configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "digits-server"))
 }
