@@ -1,6 +1,8 @@
 import Hummingbird
 import HummingbirdCore
+import Logging
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 
 /// Closes the connection once a response that says `Connection: close` has been written, and
@@ -92,16 +94,54 @@ final class BodyDeadline: ChannelInboundHandler, RemovableChannelHandler {
     }
 }
 
+/// Marks a request that does not ask to keep its connection (HTTP/1.0 without
+/// `Connection: keep-alive`, or `Connection: close` however spelled) with exactly
+/// `Connection: close`, the one form after which Hummingbird closes the connection once it has
+/// answered. It sits right behind NIO's decoder: the conversion to swift-http-types that
+/// follows drops the HTTP version.
+final class CloseUnlessKeptAlive: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .head(var head) = unwrapInboundIn(data), !head.isKeepAlive else {
+            context.fireChannelRead(data)
+            return
+        }
+        head.headers.replaceOrAdd(name: "Connection", value: "close")
+        context.fireChannelRead(wrapInboundOut(.head(head)))
+    }
+}
+
+/// Hummingbird's HTTP/1 channel (idle timeout, `CloseAfterResponse`, `BodyDeadline`) with
+/// `CloseUnlessKeptAlive` added behind NIO's request decoder.
+struct DigitsHTTP1Channel: ServerChildChannel {
+    let http1: HTTP1Channel
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
+        http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            let pipeline = channel.pipeline.syncOperations
+            let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try pipeline.addHandler(CloseUnlessKeptAlive(), position: .after(decoder))
+            return value
+        }
+    }
+
+    func handle(value: HTTP1Channel.Value, logger: Logger) async {
+        await http1.handle(value: value, logger: logger)
+    }
+}
+
 extension HTTPServerBuilder {
-    /// HTTP/1 as `digits-server` serves it: `CloseAfterResponse`, and connections closed after
-    /// `idleTimeout` seconds without a whole request head or between requests, or (`BodyDeadline`)
-    /// `bodyTimeout` seconds after a request head without its whole body.
+    /// HTTP/1 as `digits-server` serves it: `DigitsHTTP1Channel`, closed after `idleTimeout`
+    /// seconds without a whole request head or between requests, or `bodyTimeout` seconds
+    /// after a request head without its whole body.
     static func digits(idleTimeout: Double, bodyTimeout: Double) -> HTTPServerBuilder {
         .init { responder in
             let configuration = HTTP1Channel.Configuration(
                 additionalChannelHandlers: [CloseAfterResponse(), BodyDeadline(timeout: .nanoseconds(Int64(bodyTimeout * 1e9)))],
                 idleTimeout: .nanoseconds(Int64(idleTimeout * 1e9)))
-            return HTTP1Channel(responder: responder, configuration: configuration)
+            return DigitsHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: configuration))
         }
     }
 }

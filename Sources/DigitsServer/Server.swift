@@ -52,6 +52,16 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context,
                 next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = await respond(request, context: context, next: next)
+        // The request asked for the connection to close (or is HTTP/1.0 without keep-alive,
+        // see `CloseUnlessKeptAlive`): Hummingbird will, and the response says so.
+        if request.headers[.connection] == "close" { response.headers[.connection] = "close" }
+        return response
+    }
+
+    /// The response of the route, or the error it threw as JSON.
+    private func respond(_ request: Request, context: Context,
+                         next: (Request, Context) async throws -> Response) async -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {
