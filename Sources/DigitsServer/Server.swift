@@ -105,8 +105,9 @@ struct Route: Sendable {
 
 /// The routes: the API, the health check and the page. The model is read-only once loaded,
 /// so concurrent requests share it without locks.
-public func buildRouter(model: Model, modelSource: String, page: WebPage) -> Router<BasicRequestContext> {
-    let routes = apiRoutes(model: model, modelSource: modelSource) + pageRoutes(page)
+public func buildRouter(model: Model, modelSource: String, page: WebPage,
+                        slots: PredictionSlots = PredictionSlots()) -> Router<BasicRequestContext> {
+    let routes = apiRoutes(model: model, modelSource: modelSource, slots: slots) + pageRoutes(page)
     var allowed = AllowedMethods()
     for route in routes { allowed.add(route.method, route.path) }
     // HEAD on every GET route answers as GET does, without the body.
@@ -119,8 +120,9 @@ public func buildRouter(model: Model, modelSource: String, page: WebPage) -> Rou
     return router
 }
 
-/// `POST /api/predict`, `POST /api/number`, `GET /api/model` and `GET /healthz`.
-func apiRoutes(model: Model, modelSource: String) -> [Route] {
+/// `POST /api/predict`, `POST /api/number` (each in one of `slots`), `GET /api/model` and
+/// `GET /healthz`.
+func apiRoutes(model: Model, modelSource: String, slots: PredictionSlots) -> [Route] {
     let modelJSON = PredictionAPI.modelJSON(model, source: modelSource)
 
     /// The body of a POST, refused before reading when its declared length is over the limit
@@ -141,11 +143,15 @@ func apiRoutes(model: Model, modelSource: String) -> [Route] {
     return [
         Route(method: .post, path: "/api/predict") { request, _ in
             let (bytes, contentType) = try await body(of: request)
-            return json(try PredictionAPI.predict(body: bytes, contentType: contentType, model: model))
+            return json(try await slots.run { () throws(APIError) in
+                try PredictionAPI.predict(body: bytes, contentType: contentType, model: model)
+            })
         },
         Route(method: .post, path: "/api/number") { request, _ in
             let (bytes, contentType) = try await body(of: request)
-            return json(try PredictionAPI.number(body: bytes, contentType: contentType, model: model))
+            return json(try await slots.run { () throws(APIError) in
+                try PredictionAPI.number(body: bytes, contentType: contentType, model: model)
+            })
         },
         Route(method: .get, path: "/api/model") { _, _ in json(modelJSON) },
         Route(method: .get, path: "/healthz") { _, _ in json("{\"status\":\"ok\"}") },
