@@ -77,6 +77,7 @@ struct FramingTests {
         "POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n1,2\r\n0\r\n\r\n",
         "POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\nTransfer-Encoding: xchunked\r\n\r\n3\r\n1,2\r\n0\r\n\r\n",
         "POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\nContent-Length: 5\r\n\r\n1,2",
+        "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: \(String(repeating: "a", count: 90_000))\r\n\r\n",
     ])
     func aRequestNIOCannotParseIs400WithTheJSONBody(_ request: String) async throws {
         try await withLiveServer { port in
