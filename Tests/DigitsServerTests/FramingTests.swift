@@ -58,6 +58,34 @@ struct FramingTests {
         }
     }
 
+    @Test func aBodyRefusedUnreadFor415ClosesTheConnection() async throws {
+        try await withLiveServer { port in
+            let connection = try RawConnection(port: port)
+            connection.send("POST /api/predict HTTP/1.1\r\n\(Self.host)Content-Type: text/plain\r\nContent-Length: 5\r\n\r\n1,2,3"
+                            + "GET /healthz HTTP/1.1\r\n\(Self.host)\r\n")
+            let response = connection.response()
+            Self.expectJSONError(response, 415, "unsupported content type \"text/plain\"")
+            #expect(response?.headers["connection"] == "close")
+            #expect(connection.waitForClose(within: 20), "the connection stayed open after a 415")
+            #expect(connection.rest().isEmpty, "the request pipelined after the 415 was answered")
+        }
+    }
+
+    /// Over the wire too, HEAD's answer has GET's length and no body: the next answer on the
+    /// connection starts right after its head.
+    @Test func headSendsNoBodyOnTheWire() async throws {
+        try await withLiveServer { port in
+            let connection = try RawConnection(port: port)
+            connection.send("HEAD /healthz HTTP/1.1\r\n\(Self.host)\r\nGET /healthz HTTP/1.1\r\n\(Self.host)\r\n")
+            let head = connection.response(head: true)
+            #expect(head?.status == 200)
+            #expect(head?.headers["content-length"] == "15")
+            let get = connection.response()
+            #expect(get?.status == 200)
+            #expect(get.map { String(decoding: $0.body, as: UTF8.self) } == "{\"status\":\"ok\"}")
+        }
+    }
+
     @Test func aChunkedBodyUnderTheLimitIsReadAndTheConnectionKept() async throws {
         try await withLiveServer { port in
             let connection = try RawConnection(port: port)
