@@ -5,10 +5,14 @@ import Foundation
 public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
     public let status: Int
     public let message: String
+    /// Whether the connection is closed after this answer (`Connection: close`): the request
+    /// was left unread, so what follows it on the connection cannot be trusted as a next request.
+    public let closesConnection: Bool
 
-    public init(_ status: Int, _ message: String) {
+    public init(_ status: Int, _ message: String, closesConnection: Bool = false) {
         self.status = status
         self.message = message
+        self.closesConnection = closesConnection
     }
 
     public var description: String { message }
@@ -23,6 +27,10 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
 public enum PredictionAPI {
     /// Bodies larger than this are refused (413) before they are read whole.
     public static let bodyLimit = 1 << 20
+    /// Pictures declaring more pixels than this are refused (413) before they are decoded: 16
+    /// megapixels, a 4000 × 4000 picture or a 12-megapixel phone photo, far more than a digit
+    /// needs. (`digits query` allows 10,000 × 10,000, since it reads one file at a time.)
+    public static let pixelLimit = 16_000_000
     /// How a request body is named in error messages (where `digits query` names the file).
     public static let bodyName = "request body"
 
@@ -48,6 +56,12 @@ public enum PredictionAPI {
         APIError(415, "unsupported content type \(contentType.map { "\"\($0)\"" } ?? "(none)"): send image/png, image/jpeg, text/csv or application/json")
     }
 
+    /// 413: a picture whose header declares more than `pixelLimit` pixels.
+    static func checkPixels(_ body: [UInt8]) throws(APIError) {
+        guard let (width, height) = DeclaredSize.of(body), Double(width) * Double(height) > Double(pixelLimit) else { return }
+        throw APIError(413, "\(bodyName): a picture of \(width) × \(height) pixels, over the API's limit of \(pixelLimit) pixels (16 megapixels)")
+    }
+
     /// The 784 intensities 0…255 of the one image in `body`, as the network will see them
     /// (after MNIST preprocessing for a picture); nil when the picture has no ink at all.
     public static func image(body: [UInt8], contentType: String?) throws(APIError) -> [Float]? {
@@ -55,9 +69,11 @@ public enum PredictionAPI {
         switch kind {
         case .png:
             guard PNGImage.isPNG(body) else { throw APIError(400, "\(bodyName): not a PNG (no PNG signature), though sent as image/png") }
+            try checkPixels(body)
             return try single(ImageInput.images(in: body, path: bodyName))
         case .jpeg:
             guard JPEGImage.isJPEG(body) else { throw APIError(400, "\(bodyName): not a JPEG (no JPEG signature), though sent as image/jpeg") }
+            try checkPixels(body)
             return try single(ImageInput.images(in: body, path: bodyName))
         case .csv:
             guard !PNGImage.isPNG(body) else { throw APIError(400, "\(bodyName): a PNG sent as text/csv: send it as image/png") }
@@ -134,6 +150,7 @@ public enum PredictionAPI {
         guard kind == .png || kind == .jpeg else {
             throw APIError(415, "a number is read from a picture: send image/png or image/jpeg, not \(kind.rawValue)")
         }
+        try checkPixels(body)
         do {
             let picture = try ImageInput.picture(in: body, path: bodyName)
             let digits = try NumberImage.digits(in: picture, path: bodyName).map { ($0, model.predict($0.pixels)) }

@@ -21,6 +21,14 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0: any free port).")
     var port = 8080
 
+    @Option(help: ArgumentHelp(
+        "Seconds a connection may stay silent, or without a whole request head, before it is closed.",
+        valueName: "seconds"))
+    var idleTimeout = ServerSettings.defaultIdleTimeout
+
+    @Option(help: ArgumentHelp("Seconds a request's body may take to arrive after its head.", valueName: "seconds"))
+    var bodyTimeout = ServerSettings.defaultBodyTimeout
+
     @Option(name: .customLong("model"), help: ArgumentHelp(
         "Model file (default: the reader model shipped with digits, trained for people's digits).",
         valueName: "path"))
@@ -28,6 +36,12 @@ struct ServerCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535, got \(port)") }
+        guard idleTimeout > 0, idleTimeout <= 3600 else {
+            throw ValidationError("--idle-timeout must be over 0 and at most 3600 seconds, got \(idleTimeout)")
+        }
+        guard bodyTimeout > 0, bodyTimeout <= 3600 else {
+            throw ValidationError("--body-timeout must be over 0 and at most 3600 seconds, got \(bodyTimeout)")
+        }
         if host.isEmpty { throw ValidationError("--host needs an address") }
         if let modelPath, modelPath.isEmpty { throw ValidationError("--model needs a file path") }
     }
@@ -35,7 +49,7 @@ struct ServerCommand: AsyncParsableCommand {
     func run() async throws {
         let (model, choice) = try ModelLocator.load(modelPath, for: .reading)
         let page = try WebPage.shipped()
-        let app = buildApplication(ServerSettings(host: host, port: port), model: model, modelSource: choice.source, page: page)
+        let app = buildApplication(ServerSettings(host: host, port: port, idleTimeout: idleTimeout, bodyTimeout: bodyTimeout), model: model, modelSource: choice.source, page: page)
         try await app.runService()
     }
 }

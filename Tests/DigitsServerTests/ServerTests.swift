@@ -31,12 +31,12 @@ struct ServerTests {
         }
     }()
 
-    static func post(_ client: some TestClientProtocol, _ body: [UInt8], type: String?,
-                     length: Int? = nil) async throws -> (status: HTTPResponse.Status, json: [String: Any]) {
+    static func post(_ client: some TestClientProtocol, _ body: [UInt8], type: String?, length: Int? = nil,
+                     path: String = "/api/predict") async throws -> (status: HTTPResponse.Status, json: [String: Any]) {
         var headers: HTTPFields = [:]
         if let type { headers[.contentType] = type }
         if let length { headers[.contentLength] = String(length) }
-        return try await client.execute(uri: "/api/predict", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
+        return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
             #expect(response.headers[.contentType] == "application/json")
             let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any] ?? [:]
             return (response.status, object)
@@ -145,9 +145,10 @@ struct ServerTests {
                 #expect(error.contains(message), "\(error) does not say \(message)")
                 #expect(!error.contains("\n"))
             }
-            for (uri, method) in [("/nope", HTTPRequest.Method.get), ("/api/predict", .get), ("/api/model", .post)] {
+            for (uri, method, status) in [("/nope", HTTPRequest.Method.get, HTTPResponse.Status.notFound),
+                                          ("/api/predict", .get, .methodNotAllowed), ("/api/model", .post, .methodNotAllowed)] {
                 try await client.execute(uri: uri, method: method) { response in
-                    #expect(response.status == .notFound || response.status == .methodNotAllowed, "\(method) \(uri)")
+                    #expect(response.status == status, "\(method) \(uri)")
                     let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
                     #expect(object?["status"] as? Int == response.status.code)
                 }
