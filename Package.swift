@@ -6,7 +6,7 @@
 import Foundation
 import PackageDescription
 
-/// Release builds of the kernels use AVX2 and FMA when the machine building them has both
+/// Release builds of the kernels (and of nothing else) are unchecked, and use AVX2 and FMA when the machine building them has both
 /// (as `-march=native` would, but pinned to one instruction set so every such machine computes
 /// the same bits); elsewhere they stay portable x86-64 or the platform default.
 let kernelFlags: [String] = {
@@ -69,12 +69,21 @@ let package = Package(
             dependencies: ["CJPEG"]
         ),
 
+        // The numeric kernels: packed layers, SIMD training steps and inference, the
+        // augmentation sampler, the worker threads. The only code with unsafe pointers, and the
+        // only code a release build compiles unchecked and for the building machine's CPU.
+        .target(
+            name: "DigitsKernels",
+            swiftSettings: [.unsafeFlags(kernelFlags, .when(configuration: .release))]
+        ),
+
         // All of the logic: IDX and gzip, the network, training, evaluation, model files, and
-        // the HTML report (typed HTML through Plot).
+        // the HTML report (typed HTML through Plot). Checked in every build: it reads the bytes
+        // people and strangers give.
         .target(
             name: "DigitsKit",
-            dependencies: ["CZlib", "CPNG", "CPNGDecode", "CJPEGDecode", "DigitsResources", .product(name: "Plot", package: "Plot")],
-            swiftSettings: [.unsafeFlags(kernelFlags, .when(configuration: .release))]
+            dependencies: ["CZlib", "CPNG", "CPNGDecode", "CJPEGDecode", "DigitsKernels", "DigitsResources",
+                           .product(name: "Plot", package: "Plot")]
         ),
 
         // The model shipped with `digits`, so that `digits query` works before any training.
@@ -105,7 +114,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DigitsKitTests",
-            dependencies: ["DigitsKit", "PNGFixtures"]
+            dependencies: ["DigitsKit", "DigitsKernels", "PNGFixtures"]
         ),
         .testTarget(
             name: "digitsTests",
@@ -117,7 +126,7 @@ let package = Package(
         // `make bench`: medians and ratios against peers run in the same process.
         .executableTarget(
             name: "DigitsBenchmarks",
-            dependencies: ["DigitsKit"],
+            dependencies: ["DigitsKit", "DigitsKernels"],
             path: "Tests/Benchmarks",
             exclude: ["peers.py"]
         ),

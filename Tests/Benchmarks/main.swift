@@ -1,3 +1,4 @@
+import DigitsKernels
 import DigitsKit
 import Foundation
 

@@ -1,3 +1,4 @@
+@testable import DigitsKernels
 import Testing
 @testable import DigitsKit
 

@@ -86,8 +86,8 @@ struct MNISTFilesTests {
         let results = try await fetcher.fetch(into: dir) { lines.append($0) }
         #expect(results.allSatisfy { $0.isOK })
         #expect(dir.verify().allSatisfy { $0.isOK })
-        #expect(lines.contains { $0.contains("t10k-labels-idx1-ubyte.corrupt") })
+        #expect(lines.contains { $0.contains("t10k-labels-idx1-ubyte: did not verify as MNIST's file, moved to ") })
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        #expect(left == (MNISTFile.all.map { $0.name + ".gz" } + ["t10k-labels-idx1-ubyte.corrupt"]).sorted())
+        #expect(left == (MNISTFile.all.map { $0.name + ".gz" } + ["t10k-labels-idx1-ubyte.not-mnist"]).sorted())
     }
 }

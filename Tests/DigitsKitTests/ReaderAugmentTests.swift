@@ -1,3 +1,4 @@
+@testable import DigitsKernels
 import Foundation
 import Testing
 @testable import DigitsKit
@@ -160,5 +161,14 @@ struct ReaderAugmentTests {
         #expect(a.network == b.network)
         // Chance is 10%; this run reaches 84.8%, the same with `affine` 85.8%, with none 87.2%.
         #expect((a.history.last?.accuracy ?? 0) > 0.8, "accuracy \(a.history.last?.accuracy ?? 0)")
+    }
+}
+
+@Suite("InkStyle")
+struct InkStyleTests {
+    /// The kernels' default tone is the augmenter's middle curve, γ = 1 (the ink unchanged).
+    @Test func theIdentityToneIsTheMiddleCurve() {
+        #expect(InkStyle.identityTone == Augmenter.toneLevels / 2)
+        #expect(Augmenter.gamma(ofTone: InkStyle.identityTone) == 1)
     }
 }

@@ -1,3 +1,4 @@
+import DigitsKernels
 /// How well a network reads a labelled set: accuracy, the confusion matrix, and per-class
 /// precision and recall.
 public struct Evaluation: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import DigitsKernels
 import Dispatch
 import Synchronization
 
@@ -24,30 +25,6 @@ public enum Augmentation: String, Sendable, CaseIterable {
     var isElastic: Bool { self == .elastic || self == .readerElastic }
     /// Whether the ink itself is changed too (stroke, blur, tone, noise).
     var isReader: Bool { self == .reader || self == .readerThick || self == .readerElastic }
-}
-
-/// A map from the pixels of a distorted image back to the original: the source point of output
-/// pixel p is A·(p − centre) + centre + shift, plus an elastic displacement field when there is
-/// one. Sampled bilinearly; outside the image is black.
-public struct Distortion: Sendable, Equatable {
-    /// The matrix A = [[a, b], [c, d]], acting on (x, y).
-    public var a: Float, b: Float, c: Float, d: Float
-    public var shiftX: Float, shiftY: Float
-    /// The displacement field (an index in the augmenter's bank), and how it is applied:
-    /// its x and y swapped, and either negated — eight variants of each field.
-    public var field: Int?
-    public var swapField = false
-    public var negateX = false
-    public var negateY = false
-    /// How the ink itself is changed, for the reader augmentation (nil: not at all).
-    public var ink: InkStyle?
-
-    public static let identity = Distortion(a: 1, b: 0, c: 0, d: 1, shiftX: 0, shiftY: 0)
-
-    /// A pure shift: the ink moves by (dx, dy) pixels.
-    public static func shift(_ dx: Float, _ dy: Float) -> Distortion {
-        Distortion(a: 1, b: 0, c: 0, d: 1, shiftX: -dx, shiftY: -dy)
-    }
 }
 
 /// Random distortions of 28×28 training images, decided only by the seed, the epoch and the
@@ -81,7 +58,7 @@ public struct Augmenter: Sendable {
     }
 
     /// The distortion of image `index` in epoch `epoch`.
-    public func distortion(epoch: Int, index: Int) -> Distortion {
+    package func distortion(epoch: Int, index: Int) -> Distortion {
         guard kind != .none else { return .identity }
         var r = Random(seed: seed &+ 0xA076_1D64_78BD_642F &* UInt64(epoch + 1) &+ 0xE703_7ED1_A0B4_28DB &* UInt64(index + 1))
         if kind.isReader { return readerDistortion(&r) }
@@ -105,7 +82,7 @@ public struct Augmenter: Sendable {
     }
 
     /// `image` (784 bytes) under `t`.
-    public func apply(_ t: Distortion, to image: some Collection<UInt8>) -> [UInt8] {
+    package func apply(_ t: Distortion, to image: some Collection<UInt8>) -> [UInt8] {
         precondition(image.count == Dataset.pixelCount)
         var out = [UInt8](repeating: 0, count: Dataset.pixelCount)
         Kernels.resample(Array(image), index: 0, t, fields: fields, reach: reach, tones: tones, into: &out)
@@ -125,7 +102,7 @@ public struct Augmenter: Sendable {
 
     /// The same distorted images, as the training kernels read them: their nonzero inputs
     /// (scaled by `table`), made without an intermediate copy, all on this thread.
-    public func distortedInputs(_ images: [UInt8], boxes: [SIMD4<Int32>]? = nil, epoch: Int, table: [Float]) -> SparseInputs {
+    package func distortedInputs(_ images: [UInt8], boxes: [SIMD4<Int32>]? = nil, epoch: Int, table: [Float]) -> SparseInputs {
         let preparation = EpochPreparation(self, images: images, boxes: boxes ?? Self.inkBoxes(images), epoch: epoch,
                                            table: table, reusing: nil, background: false)
         return preparation.finish()

@@ -1,46 +1,16 @@
+import DigitsKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// How the reader augmentation changes the ink of a digit (issue 14), in the order a person's
-/// picture gets it: the stroke drawn thicker or thinner, the picture blurred, and then, after
-/// the preprocessing has brought the brightest pixel to 255, ink that does not all reach that
-/// peak and a little noise on it. MNIST's pen and scanner have none of this.
-public struct InkStyle: Sendable, Equatable {
-    /// The change of stroke width. Below 0: a grey-level erosion (3×3 minimum) blended in by
-    /// −thickness; 0…1: a dilation (3×3 maximum) blended in by thickness; 1…2: one whole
-    /// dilation and a second blended in by thickness − 1 (a marker). Blending makes the width
-    /// vary continuously, where whole steps would add or take two pixels at once.
-    public var thickness: Float
-    /// σ of a Gaussian blur, in pixels (an unsharp scan, a photo slightly out of focus).
-    public var blur: Float
-    /// Which tone curve v ↦ 255·(v/255)^γ of the augmenter's bank: γ > 1 leaves most of the
-    /// ink fainter than its peak (a pencil, a grey pen, uneven light), γ < 1 fuller (a
-    /// marker). The peak stays 255, as the preprocessing makes it.
-    public var tone: Int
-    /// Each inked pixel moves by up to ±noise grey levels (paper grain, sensor and JPEG noise,
-    /// which the stretch to 255 amplifies for faint ink), from a hash of `noiseSeed` and the
-    /// pixel, so the noise does not depend on the order pixels are visited in.
-    public var noise: Float
-    public var noiseSeed: UInt64
-
-    public init(thickness: Float = 0, blur: Float = 0, tone: Int = Augmenter.toneLevels / 2, noise: Float = 0, noiseSeed: UInt64 = 0) {
-        self.thickness = thickness
-        self.blur = blur
-        self.tone = tone
-        self.noise = noise
-        self.noiseSeed = noiseSeed
-    }
-}
-
 extension Distortion {
     /// The reader's map, given in terms of the output: the digit scaled by `scale` (per axis),
     /// sheared by `shear` and turned by `angle`, about its centre of mass, which is then moved
     /// by `offset` pixels. The centre of mass is taken at (14, 14), where MNIST puts it (mean
     /// 14.0, sd 0.3 over the training set), so a scale does not move it.
-    public static func reader(angle: Float = 0, shear: Float = 0, scale: (x: Float, y: Float), offset: (x: Float, y: Float)) -> Distortion {
+    package static func reader(angle: Float = 0, shear: Float = 0, scale: (x: Float, y: Float), offset: (x: Float, y: Float)) -> Distortion {
         let (cosine, sine) = (Float(cos(Double(angle))), Float(sin(Double(angle))))
         let (ix, iy) = (1 / scale.x, 1 / scale.y)
         // Output → source: A = R(angle)·[[1, shear], [0, 1]]·diag(1/sx, 1/sy).

@@ -1,3 +1,4 @@
+import DigitsKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,3 +1,4 @@
+import DigitsKernels
 /// Everything the training report shows, computed once from a model and the test set: the
 /// evaluation, the most confident mistakes, what the hidden units look for, and what the
 /// network imagines for each digit. `html()` and `figures()` only draw it.

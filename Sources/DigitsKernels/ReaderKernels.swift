@@ -5,10 +5,10 @@
 /// "black outside" still holds.
 extension Kernels {
     /// A region of the 28×28 image: columns x0…x1, rows y0…y1.
-    typealias Box = (x0: Int, y0: Int, x1: Int, y1: Int)
+    package typealias Box = (x0: Int, y0: Int, x1: Int, y1: Int)
 
     /// `box` grown by `g` pixels on every side, within the 28×28 image.
-    static func grown(_ box: Box, by g: Int) -> Box {
+    package static func grown(_ box: Box, by g: Int) -> Box {
         (max(0, box.x0 - g), max(0, box.y0 - g), min(27, box.x1 + g), min(27, box.y1 + g))
     }
 
@@ -18,7 +18,7 @@ extension Kernels {
     /// separable this way. The column pass covers one column more on each side (the border's
     /// included), which the row pass reads.
     @inline(__always)
-    static func threeByThree(_ s: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>, over box: Box,
+    package static func threeByThree(_ s: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>, over box: Box,
                              tap: (Float, Float, Float) -> Float, finish: (Float, Float) -> Float) {
         let w = 30
         for y in box.y0...box.y1 {
@@ -40,7 +40,7 @@ extension Kernels {
     /// Strokes made thicker or thinner (`InkStyle.thickness`): each step v ← v + k·(m − v),
     /// m the 3×3 maximum (dilation) or minimum (erosion), k the step's share. Returns the box
     /// the ink may now cover (a dilation spreads it by a pixel on each side).
-    static func stroke(_ s: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>, box: Box, thickness: Float) -> Box {
+    package static func stroke(_ s: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>, box: Box, thickness: Float) -> Box {
         if thickness < 0 {
             let k = -thickness
             threeByThree(s, scratch, over: box, tap: { min($0, $1, $2) }, finish: { v, m in v + k * (m - v) })
@@ -60,7 +60,7 @@ extension Kernels {
     /// [w, 1 − 2w, w] along each axis, each of variance 2w, so w = σ²/4. The kernel sums to 1,
     /// so the ink's mass is kept (but for what would leave the 28×28 image). Returns the box
     /// the ink may now cover.
-    static func blur(_ s: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>, box: Box, sigma: Float) -> Box {
+    package static func blur(_ s: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>, box: Box, sigma: Float) -> Box {
         let w = sigma * sigma / 4, centre = 1 - 2 * w
         var box = box
         for _ in 0..<2 {
@@ -72,7 +72,7 @@ extension Kernels {
 
     /// The brightest pixel of `box` brought back to 255, as the preprocessing of people's
     /// pictures leaves every digit (an erosion or a blur lowers the peak).
-    static func restorePeak(_ s: UnsafeMutablePointer<Float>, box: Box) {
+    package static func restorePeak(_ s: UnsafeMutablePointer<Float>, box: Box) {
         var peak: Float = 0
         for y in box.y0...box.y1 { for x in box.x0...box.x1 { peak = max(peak, s[(y + 1) * 30 + x + 1]) } }
         guard peak > 0, peak < 255 else { return }
@@ -82,7 +82,7 @@ extension Kernels {
 
     /// The ink's changes before the geometric map: stroke, blur, peak back to 255. Returns the
     /// box the ink may now cover, for the sampler.
-    static func restyle(_ s: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>, box: Box, _ ink: InkStyle) -> Box {
+    package static func restyle(_ s: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>, box: Box, _ ink: InkStyle) -> Box {
         var box = stroke(s, scratch, box: box, thickness: ink.thickness)
         if ink.blur > 0 { box = blur(s, scratch, box: box, sigma: ink.blur) }
         restorePeak(s, box: box)
@@ -91,7 +91,7 @@ extension Kernels {
 
     /// A uniform number in [−1, 1) from `seed` and `pixel` alone (SplitMix64's finaliser).
     @inline(__always)
-    static func jitter(_ seed: UInt64, _ pixel: Int) -> Float {
+    package static func jitter(_ seed: UInt64, _ pixel: Int) -> Float {
         var z = seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(pixel + 1)
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
@@ -103,13 +103,13 @@ extension Kernels {
 /// The ink's changes after the geometric map, on the sampler's way to `base`: the tone curve,
 /// then the noise, on inked pixels only (the ground stays 0, as the preprocessing leaves it,
 /// and the inputs stay sparse).
-struct InkSink<Base: PixelSink>: PixelSink {
-    var base: Base
-    let tone: UnsafePointer<UInt8>
-    let noise: Float
-    let seed: UInt64
+package struct InkSink<Base: PixelSink>: PixelSink {
+    package var base: Base
+    package let tone: UnsafePointer<UInt8>
+    package let noise: Float
+    package let seed: UInt64
 
-    @inline(__always) mutating func put(_ pixel: Int, _ value: UInt8) {
+    @inline(__always) package mutating func put(_ pixel: Int, _ value: UInt8) {
         guard value != 0 else { return base.put(pixel, 0) }
         let v = Float(tone[Int(value)]) + noise * Kernels.jitter(seed, pixel)
         base.put(pixel, UInt8(min(max(v, 0), 255) + 0.5))

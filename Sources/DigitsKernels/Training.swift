@@ -1,0 +1,336 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Kernels {
+    /// Collects the nonzero inputs of one raw image: x_i = table[p_i]. Returns their count.
+    @inline(__always)
+    package static func gather(_ pixels: UnsafePointer<UInt8>, count: Int, table: UnsafePointer<Float>,
+                               into ws: Workspace) -> Int {
+        var m = 0
+        for i in 0..<count {
+            let x = table[Int(pixels[i])]
+            ws.active[m] = Int32(i)
+            ws.values[m] = x
+            m += x != 0 ? 1 : 0
+        }
+        return m
+    }
+
+    /// Forward pass over `m` nonzero inputs: h = σ(W_ihᵀ·x + b_h), then o = σ(W_hoᵀ·h + b_o)
+    /// or softmax (doc 001's forward). Rows of W_ih of zero inputs are never read; the sums of
+    /// z_h stay in registers four vectors (32 hidden units) at a time.
+    @inline(__always)
+    package static func forward(_ p: PackedNetwork, active: UnsafePointer<Int32>, values: UnsafePointer<Float>,
+                                count m: Int, _ ws: Workspace) {
+        let w = p.width
+        let h = ws.h
+        let (W_ih, b_h) = (p.W_ih, p.b_h)
+        // z_h = b_h + Σ_i x_i · W_ih[i, :]
+        var v = 0
+        while v + 4 <= w {
+            var a0 = b_h[v], a1 = b_h[v + 1], a2 = b_h[v + 2], a3 = b_h[v + 3]
+            for a in 0..<m {
+                let row = W_ih + Int(active[a]) * w + v
+                let x = Vector(repeating: values[a])
+                a0 = a0.addingProduct(x, row[0])
+                a1 = a1.addingProduct(x, row[1])
+                a2 = a2.addingProduct(x, row[2])
+                a3 = a3.addingProduct(x, row[3])
+            }
+            h[v] = a0; h[v + 1] = a1; h[v + 2] = a2; h[v + 3] = a3
+            v += 4
+        }
+        while v < w {
+            var a0 = b_h[v]
+            for a in 0..<m {
+                a0 = a0.addingProduct(Vector(repeating: values[a]), W_ih[Int(active[a]) * w + v])
+            }
+            h[v] = a0
+            v += 1
+        }
+        // h = σ(z_h); padded units are held at 0.
+        let hFloats = UnsafeMutableRawPointer(h).assumingMemoryBound(to: Float.self)
+        sigmoidInPlace(hFloats, count: w * 8)
+        for j in p.hiddenCount..<(w * 8) { hFloats[j] = 0 }
+        // z_o[k] = b_o[k] + W_hoᵀ[k, :] · h
+        let O = p.outputCount
+        for k in 0..<O {
+            let row = p.W_hoT + k * w
+            var sum = Vector()
+            for v in 0..<w { sum = sum.addingProduct(row[v], h[v]) }
+            ws.o[k] = p.b_o[k] + sum.sum()
+        }
+        if !p.softmax {
+            sigmoidInPlace(ws.o, count: O)
+        } else {
+            var maximum = ws.o[0]
+            for k in 1..<O { maximum = max(maximum, ws.o[k]) }
+            var total: Float = 0
+            for k in 0..<O {
+                ws.o[k] = fastExp(ws.o[k] - maximum)
+                total += ws.o[k]
+            }
+            let inverse = 1 / total
+            for k in 0..<O { ws.o[k] *= inverse }
+        }
+    }
+
+    /// The output and hidden deltas of one example (Network.backprop): δ_o from the loss, the
+    /// signal `back` sent to the hidden layer (δ_o, or o − t under doc 001's rule), and
+    /// δ_h = (W_ho·back) ⊙ h ⊙ (1 − h) (doc 000 eq. 8, with W_ho before this step's update).
+    /// Returns the example's loss J, and counts a hit in `ws` when the largest output is the label.
+    @inline(__always)
+    package static func deltas(_ p: PackedNetwork, label: Int, _ s: KernelSettings, _ ws: Workspace) -> Double {
+        let (w, O) = (p.width, p.outputCount)
+        var best = 0
+        for k in 1..<O where ws.o[k] > ws.o[best] { best = k }
+        // A picture that is no digit is right when no output claims it (none reaches ½).
+        let isDigit = label < O
+        if isDigit ? best == label : ws.o[best] < 0.5 { ws.hits += 1 }
+        let other = isDigit ? s.targetLow : s.nonDigitLevel
+        var J = 0.0
+        for k in 0..<O {
+            let o = ws.o[k]
+            let t = k == label ? s.targetHigh : other
+            let diff = o - t
+            if !s.crossEntropy {
+                J += 0.5 * Double(diff * diff)  // doc 000 eq. 3
+                ws.delta_o[k] = diff * (o * (1 - o))  // doc 000 eq. 7
+            } else {
+                if t != 0 { J -= Double(t) * log(Double(max(o, 1e-30))) }  // doc 003
+                ws.delta_o[k] = diff  // doc 003: δ = o − t
+            }
+            ws.back[k] = s.exactRule ? ws.delta_o[k] : diff
+        }
+        for v in 0..<w {
+            var sum = Vector()
+            for k in 0..<O { sum = sum.addingProduct(Vector(repeating: ws.back[k]), p.W_hoT[k * w + v]) }
+            let h = ws.h[v]
+            ws.delta_h[v] = sum * h * (1 - h)
+        }
+        return J
+    }
+
+    /// W[i, :] += x_i · d for each of the `m` rows i listed, with d (`width` vectors) held in
+    /// registers four vectors at a time: the rank-1 update x·dᵀ of docs 000 and 001, over the
+    /// rows of nonzero inputs only.
+    @inline(__always)
+    package static func addOuter(into W: UnsafeMutablePointer<Vector>, width w: Int, rows: UnsafePointer<Int32>,
+                                 values: UnsafePointer<Float>, count m: Int, _ d: UnsafeMutablePointer<Vector>) {
+        var v = 0
+        while v + 4 <= w {
+            let (d0, d1, d2, d3) = (d[v], d[v + 1], d[v + 2], d[v + 3])
+            for a in 0..<m {
+                let row = W + Int(rows[a]) * w + v
+                let x = Vector(repeating: values[a])
+                row[0] = row[0].addingProduct(x, d0)
+                row[1] = row[1].addingProduct(x, d1)
+                row[2] = row[2].addingProduct(x, d2)
+                row[3] = row[3].addingProduct(x, d3)
+            }
+            v += 4
+        }
+        while v < w {
+            let d0 = d[v]
+            for a in 0..<m {
+                let row = W + Int(rows[a]) * w + v
+                row[0] = row[0].addingProduct(Vector(repeating: values[a]), d0)
+            }
+            v += 1
+        }
+    }
+
+    /// W −= α·λ·W on the weights, not the biases (doc 000 §6's decay term), taken after the
+    /// gradient of the step is known and before it is applied.
+    @inline(__always)
+    package static func decay(_ p: PackedNetwork, rate: Float, l2: Float) {
+        guard l2 != 0 else { return }
+        let factor = Vector(repeating: 1 - rate * l2)
+        for i in 0..<(p.inputCount * p.width) { p.W_ih[i] *= factor }
+        for i in 0..<(p.outputCount * p.width) { p.W_hoT[i] *= factor }
+    }
+
+    /// Phase 1 of a mini-batch step, for the examples at `positions` of `order`: the forward
+    /// pass and the deltas of each, against the weights as they were at the batch's start, kept
+    /// in `batch` already multiplied by −α/K (doc 000 §6). Returns their summed loss.
+    package static func backward(_ p: PackedNetwork, _ data: EpochData, positions: Range<Int>, batchStart: Int,
+                                 scale: Float, _ s: KernelSettings, _ ws: Workspace, _ batch: BatchBuffers) -> Double {
+        let (w, O) = (p.width, p.outputCount)
+        let minusScale = Vector(repeating: -scale)
+        var loss = 0.0
+        for position in positions {
+            let n = Int(data.order[position])
+            let first = data.offsets[n], m = data.offsets[n + 1] - first
+            forward(p, active: data.indices + first, values: data.values + first, count: m, ws)
+            loss += deltas(p, label: Int(data.labels[n]), s, ws)
+            let slot = position - batchStart
+            let h = batch.h + slot * w, delta_h = batch.delta_h + slot * w
+            for v in 0..<w {
+                h[v] = ws.h[v]
+                delta_h[v] = ws.delta_h[v] * minusScale
+            }
+            for k in 0..<O { batch.delta_o[slot * O + k] = -scale * ws.delta_o[k] }
+        }
+        return loss
+    }
+
+    /// Phase 2 of a mini-batch step, for the hidden units in vectors `columns`: each example's
+    /// rank-1 updates W_ih −= (α/K)·x·δ_hᵀ, W_ho −= (α/K)·h·δ_oᵀ and b_h −= (α/K)·δ_h, in
+    /// example order (doc 000 §6), added into `p` — the weights themselves, or the step buffer
+    /// of momentum.
+    package static func update(_ p: PackedNetwork, _ data: EpochData, positions: Range<Int>, columns: Range<Int>,
+                               useBias: Bool, _ batch: BatchBuffers) {
+        let (w, O) = (p.width, p.outputCount)
+        for position in positions {
+            let slot = position - positions.lowerBound
+            let n = Int(data.order[position])
+            let first = data.offsets[n], m = data.offsets[n + 1] - first
+            let active = data.indices + first, values = data.values + first
+            let delta_h = batch.delta_h + slot * w, h = batch.h + slot * w
+            for a in 0..<m {
+                let row = p.W_ih + Int(active[a]) * w
+                let x = Vector(repeating: values[a])
+                for v in columns { row[v] = row[v].addingProduct(x, delta_h[v]) }
+            }
+            for k in 0..<O {
+                let d = Vector(repeating: batch.delta_o[slot * O + k])
+                let row = p.W_hoT + k * w
+                for v in columns { row[v] = row[v].addingProduct(d, h[v]) }
+            }
+            if useBias {
+                for v in columns { p.b_h[v] += delta_h[v] }
+                for k in 0..<O { p.b_o[k] += batch.delta_o[slot * O + k] }
+            }
+        }
+    }
+
+    /// The momentum step, once the batch's step G (−α times the averaged gradient) is in
+    /// `m.step`: with weight decay G −= α·λ·W on the weights, then V ← μV + G and
+    /// W ← W + V (classical) or W ← W + μV + G (Nesterov's look-ahead, in the form of
+    /// Sutskever et al. 2013); G is cleared for the next batch.
+    package static func applyMomentum(_ p: PackedNetwork, _ m: MomentumState, mu: Float, nesterov: Bool, decay: Float) {
+        let mu = Vector(repeating: mu)
+        let minusDecay = Vector(repeating: -decay)
+        @inline(__always) func combine(_ P: UnsafeMutablePointer<Vector>, _ V: UnsafeMutablePointer<Vector>,
+                                       _ G: UnsafeMutablePointer<Vector>, count: Int, weights: Bool) {
+            for i in 0..<count {
+                var g = G[i]
+                if weights && decay != 0 { g = g.addingProduct(minusDecay, P[i]) }
+                let v = g.addingProduct(V[i], mu)
+                V[i] = v
+                P[i] += nesterov ? g.addingProduct(v, mu) : v
+                G[i] = Vector()
+            }
+        }
+        let (I, O, w) = (p.inputCount, p.outputCount, p.width)
+        combine(p.W_ih, m.velocity.W_ih, m.step.W_ih, count: I * w, weights: true)
+        combine(p.W_hoT, m.velocity.W_hoT, m.step.W_hoT, count: O * w, weights: true)
+        combine(p.b_h, m.velocity.b_h, m.step.b_h, count: w, weights: false)
+        let muScalar = mu[0]
+        for k in 0..<O {
+            let g = m.step.b_o[k]
+            let v = g.addingProduct(m.velocity.b_o[k], muScalar)
+            m.velocity.b_o[k] = v
+            p.b_o[k] += nesterov ? g.addingProduct(v, muScalar) : v
+            m.step.b_o[k] = 0
+        }
+    }
+
+    /// Trains over `order` (indices into `inputs`) once, updating `p` in place: per example
+    /// when the batch size is 1 (doc 001), else by averaged mini-batch gradients (doc 000 §6):
+    /// all the batch's deltas against the same weights, then its updates; with `threads` 2 the
+    /// deltas of the batch's first half come from a second thread, with the same result. Returns the summed loss,
+    /// how many examples the network got right before their step, and how many were seen;
+    /// stops early, at a batch boundary, when `shouldStop` says so.
+    package static func trainEpoch(_ p: PackedNetwork, inputs: SparseInputs, labels: [UInt8], order: [Int32],
+                           settings s: KernelSettings, workspace ws: Workspace, helper: Workspace, threads: Int = 2,
+                           momentum: MomentumState? = nil,
+                           progress: (Int) -> Void, shouldStop: () -> Bool) -> (loss: Double, hits: Int, seen: Int) {
+        ws.hits = 0
+        helper.hits = 0
+        let useBias = s.exactRule
+        let K = max(1, s.batchSize)
+        let perExample = K == 1 && momentum == nil
+        let batch = BatchBuffers(size: perExample ? 0 : K, width: p.width, outputs: p.outputCount)
+        // The current batch, as the second thread reads it (written before each post).
+        nonisolated(unsafe) var batchRange = 0..<0
+        nonisolated(unsafe) var batchScale: Float = 0
+        let (w, O) = (p.width, p.outputCount)
+        let rateStep = order.isEmpty ? 0 : (s.learningRateEnd - s.learningRate) / Float(order.count)
+        return inputs.indices.withUnsafeBufferPointer { allIndices in
+            inputs.values.withUnsafeBufferPointer { allValues in
+                inputs.offsets.withUnsafeBufferPointer { offsets in
+                    labels.withUnsafeBufferPointer { labelBuffer in
+                        order.withUnsafeBufferPointer { orderBuffer in
+            let data = EpochData(indices: allIndices.baseAddress!, values: allValues.baseAddress!,
+                                 offsets: offsets.baseAddress!, labels: labelBuffer.baseAddress!, order: orderBuffer.baseAddress!)
+            // A second thread takes the first half of each batch's examples. (Splitting the
+            // update by columns as well was measured: it made cache lines of W_ih bounce
+            // between the cores and ran 5× slower.)
+            let worker = !perExample && threads > 1 ? BatchWorker { _, range in
+                backward(p, data, positions: range, batchStart: batchRange.lowerBound, scale: batchScale, s, helper, batch)
+            } : nil
+            defer { worker?.stop() }
+            var lossSum = 0.0
+            var seen = 0
+            var start = 0
+            while start < order.count {
+                if shouldStop() { break }
+                let end = min(start + K, order.count)
+                let lr = s.learningRate + rateStep * Float(start)
+                if perExample {
+                    let n = Int(data.order[start])
+                    let first = data.offsets[n], m = data.offsets[n + 1] - first
+                    let active = data.indices + first, values = data.values + first
+                    forward(p, active: active, values: values, count: m, ws)
+                    lossSum += deltas(p, label: Int(data.labels[n]), s, ws)
+                    decay(p, rate: lr, l2: s.l2)
+                    // W_hoᵀ[k, :] −= α·δ_o[k]·h, b_o −= α·δ_o  (doc 000 eq. 10, 12)
+                    for k in 0..<O {
+                        let step = Vector(repeating: -lr * ws.delta_o[k])
+                        let row = p.W_hoT + k * w
+                        for v in 0..<w { row[v] = row[v].addingProduct(step, ws.h[v]) }
+                        if useBias { p.b_o[k] -= lr * ws.delta_o[k] }
+                    }
+                    // W_ih[i, :] −= α·x_i·δ_h over the nonzero inputs' rows, b_h −= α·δ_h
+                    let rate = Vector(repeating: -lr)
+                    let step = ws.delta_h
+                    for v in 0..<w { step[v] *= rate }
+                    addOuter(into: p.W_ih, width: w, rows: active, values: values, count: m, step)
+                    if useBias { for v in 0..<w { p.b_h[v] += step[v] } }
+                } else {
+                    let mid = start + (end - start + 1) / 2
+                    batchRange = start..<end
+                    batchScale = lr / Float(end - start)
+                    var firstLoss = 0.0
+                    if let worker { worker.post(1, start..<mid) } else {
+                        firstLoss = backward(p, data, positions: start..<mid, batchStart: start, scale: batchScale, s, helper, batch)
+                    }
+                    let secondLoss = backward(p, data, positions: mid..<end, batchStart: start, scale: batchScale, s, ws, batch)
+                    if let worker { firstLoss = worker.wait() }
+                    lossSum += firstLoss + secondLoss
+                    if let momentum {
+                        update(momentum.step, data, positions: start..<end, columns: 0..<w, useBias: useBias, batch)
+                        applyMomentum(p, momentum, mu: s.momentum, nesterov: s.nesterov, decay: lr * s.l2)
+                    } else {
+                        decay(p, rate: lr, l2: s.l2)
+                        update(p, data, positions: start..<end, columns: 0..<w, useBias: useBias, batch)
+                    }
+                }
+                let before = seen
+                seen += end - start
+                start = end
+                if seen / 2048 != before / 2048 { progress(seen) }
+            }
+            progress(seen)
+            return (lossSum, ws.hits + helper.hits, seen)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
