@@ -17,7 +17,7 @@ help:
 	@awk '/^## [a-z-]+: / { sub(/^## /, ""); i = index($$0, ": "); printf "  %-13s %s\n", substr($$0, 1, i - 1), substr($$0, i + 2) }' \
 	  $(firstword $(MAKEFILE_LIST)) | sed $(foreach v,MODEL PORT MNIST_DIR BUILD_COMMIT,-e 's|$$($(v))|$($(v))|g')
 
-.PHONY: help build build-info test-readme eval-wild eval-wild-ci reader-model serve test-browser load-test test test-asan data data-ready verify train train-best model evaluate report bench fuzz clean
+.PHONY: help build build-info test-release-inputs test-readme eval-wild eval-wild-ci reader-model serve test-browser load-test test test-asan data data-ready verify train train-best model evaluate report bench fuzz clean
 
 ## build: the release binary .build/release/digits
 build: build-info
@@ -46,6 +46,11 @@ build-info:
 	text=$$(printf '// Written by `make build-info` (git-ignored): the commit `digits --version` reports.\nextension BuildInfo: RecordedCommit { static let recordedCommit = "%s" }' "$$commit"); \
 	[ "$$text" = "$$(cat $(BUILD_COMMIT) 2>/dev/null)" ] || printf '%s\n' "$$text" > $(BUILD_COMMIT)
 
+## test-release-inputs: the bad-input corpus and the hostile-file tests through the release binary people run (checked, except the kernels)
+test-release-inputs: build
+	$(SWIFT) build --build-tests
+	DIGITS_BIN=$(CURDIR)/$(RELEASE)/digits $(SWIFT) test --skip-build --filter "Robustness|FIFO|OutputDestination|Divergence|PhotoQuery|CutJPEG|NonDigitQuery|NumberQuery|CSVEdge"
+
 ## test-asan: the same tests under AddressSanitizer (a build of its own in .build-asan)
 # Leak checking is off: Foundation's own allocations (e.g. reading an empty file) are reported as leaks.
 # (The server and its SwiftNIO stack are left out there: DIGITS_NO_SERVER.)
@@ -67,7 +72,7 @@ test-browser:
 	$(SWIFT) build --product digits
 	python3 Tests/Browser/page_test.py --server .build/debug/digits-server --digits .build/debug/digits --out .build/browser
 
-## load-test: 20,000+ predictions from wrk against the release server (requests/s and latency)
+## load-test: wrk against the release server for 10 s: prediction and health-check throughput and latency, from one run (reported, not gated)
 load-test:
 	$(SWIFT) build -c release --product digits-server
 	bash Tests/Browser/load_test.sh $(RELEASE)/digits-server
@@ -137,19 +142,22 @@ bench:
 	$(RELEASE)/DigitsBenchmarks "$(MNIST_DIR)"
 
 FUZZ_SECONDS ?= 600
-FUZZERS := FuzzIDX FuzzCSV FuzzPNG FuzzModel
-FUZZ_BUILD := DIGITS_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --sanitize fuzzer --sanitize address \
+FUZZERS := FuzzIDX FuzzCSV FuzzPNG FuzzJPEG FuzzModel
+# The release configuration, as people run it (DigitsKit checked; only DigitsKernels unchecked),
+# with libFuzzer and AddressSanitizer.
+FUZZ_BUILD := DIGITS_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz --sanitize fuzzer --sanitize address \
 	-Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp
+FUZZ_GROUPS ?= "FuzzIDX FuzzCSV" "FuzzPNG FuzzJPEG" "FuzzModel"
 
-## fuzz: libFuzzer + AddressSanitizer on the IDX, CSV, PNG and model readers, FUZZ_SECONDS each, two at a time
+## fuzz: libFuzzer + AddressSanitizer on the IDX, CSV, PNG, JPEG and model readers in the release configuration, FUZZ_SECONDS each, two at a time
 fuzz:
 	for f in $(FUZZERS); do $(FUZZ_BUILD) --product $$f || exit 1; done
 	python3 Tests/Fuzz/seeds.py .build-fuzz/seeds
 	mkdir -p .build-fuzz/crashes
-	@for pair in "FuzzIDX FuzzCSV" "FuzzPNG FuzzModel"; do \
-	  for f in $$pair; do \
+	@for group in $(FUZZ_GROUPS); do \
+	  for f in $$group; do \
 	    kind=$${f#Fuzz}; mkdir -p .build-fuzz/corpus/$$kind; \
-	    .build-fuzz/debug/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=4096 -timeout=10 \
+	    .build-fuzz/release/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=4096 -timeout=10 \
 	      -artifact_prefix=.build-fuzz/crashes/$$kind- .build-fuzz/corpus/$$kind .build-fuzz/seeds/$$kind \
 	      > .build-fuzz/$$f.log 2>&1 & \
 	  done; wait; \

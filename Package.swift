@@ -164,7 +164,7 @@ if Context.environment["DIGITS_NO_SERVER"] == nil {
 // libFuzzer harnesses, built only for `make fuzz` (DIGITS_FUZZ=1 and `--sanitize fuzzer`):
 // without libFuzzer's own main they would not link, so ordinary builds leave them out.
 if Context.environment["DIGITS_FUZZ"] != nil {
-    for name in ["FuzzIDX", "FuzzCSV", "FuzzPNG", "FuzzModel"] {
+    for name in ["FuzzIDX", "FuzzCSV", "FuzzPNG", "FuzzJPEG", "FuzzModel"] {
         package.targets.append(.executableTarget(
             name: name,
             dependencies: ["DigitsKit"],

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Starting corpora for `make fuzz`: a few valid inputs of each kind, made here (never MNIST).
 
-Usage: seeds.py FOLDER  (writes FOLDER/IDX, FOLDER/CSV, FOLDER/PNG, FOLDER/Model)
+Usage: seeds.py FOLDER  (writes FOLDER/IDX, FOLDER/CSV, FOLDER/PNG, FOLDER/JPEG, FOLDER/Model)
 """
 import gzip
 import json
@@ -70,6 +70,22 @@ def main():
     write(f"{root}/PNG", "1bit.png", png(w, h, 0, bits, bit_depth=1))
     mnist = digit(28, 28)
     write(f"{root}/PNG", "mnist.png", png(28, 28, 0, [bytes(255 - p for p in mnist[y * 28:(y + 1) * 28]) for y in range(28)]))
+    # JPEG (through Pillow, when it is installed): baseline gray and colour, progressive, CMYK,
+    # and EXIF orientation 6.
+    try:
+        import io
+        from PIL import Image
+        gray = Image.frombytes("L", (w, h), digit(w, h))
+        exif = Image.Exif()
+        exif[0x0112] = 6
+        for name, image, options in [("gray.jpg", gray, {}), ("rgb.jpg", gray.convert("RGB"), {}),
+                                     ("progressive.jpg", gray, {"progressive": True}), ("cmyk.jpg", gray.convert("CMYK"), {}),
+                                     ("exif6.jpg", gray, {"exif": exif.tobytes()})]:
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=85, **options)
+            write(f"{root}/JPEG", name, out.getvalue())
+    except ImportError:
+        print("seeds.py: no Pillow, no JPEG seeds (pip install Pillow)", file=sys.stderr)
     # Model: a safetensors file with one hidden unit.
     tensors = [("W_ih", [784, 1]), ("W_ho", [1, 10]), ("b_h", [1]), ("b_o", [10])]
     header, data, offset = {"__metadata__": {"format": "digits-model", "format_version": "1"}}, b"", 0
