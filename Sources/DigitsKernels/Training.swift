@@ -87,9 +87,10 @@ extension Kernels {
         let (w, O) = (p.width, p.outputCount)
         var best = 0
         for k in 1..<O where ws.o[k] > ws.o[best] { best = k }
-        // A picture that is no digit is right when no output claims it (none reaches ½).
+        // Training accuracy is over the digits: a picture that is no digit is neither a hit nor
+        // counted (Trainer divides by the digits seen).
         let isDigit = label < O
-        if isDigit ? best == label : ws.o[best] < 0.5 { ws.hits += 1 }
+        if isDigit && best == label { ws.hits += 1 }
         let other = isDigit ? s.targetLow : s.nonDigitLevel
         var J = 0.0
         for k in 0..<O {

@@ -89,13 +89,16 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--validation \(options.validation) leaves no training images (the set has \(all.count))")
         }
         let digits = all.subset(0..<(all.count - options.validation))
+        if options.nonDigits > 0 && !json && !quiet {
+            Console.line("drawing \(counted(options.nonDigits, "picture")) that are no digit (--non-digits: letters, signs, a smiley), about 1.3 ms each")
+        }
         let train = options.nonDigits > 0 ? digits.appending(nonDigits: Self.nonDigits(options)) : digits
         let validation = options.validation > 0 ? all.subset((all.count - options.validation)..<all.count) : nil
         let resumed = try resume.map { path throws -> Checkpoint in try CheckpointFile.load(path, options: options) }
         let trainer = Trainer(options: options)
         let chatty = !json && !quiet
         if chatty {
-            Console.line("training 784-\(options.hidden)-10 (\(options.rule.rawValue) rule, \(options.loss.rawValue), \(options.loss.outputLayer.rawValue) outputs) on \(counted(train.count, "image")) from \(directory.path)")
+            Console.line("training 784-\(options.hidden)-10 (\(options.rule.rawValue) rule, \(options.loss.rawValue), \(options.loss.outputLayer.rawValue) outputs) on \(counted(train.count, "image"))\(options.nonDigits > 0 ? " (\(options.nonDigits) of them no digit)" : "") from \(directory.path)")
             if let validation { Console.line("  validation: the last \(counted(validation.count, "training image")), held out (--validation 0 trains on all)") }
             var details = "  \(counted(options.epochs, "epoch")), lr \(options.learningRate) (\(options.schedule.rawValue)"
             if options.warmup > 0 { details += ", \(counted(options.warmup, "warm-up epoch"))" }

@@ -192,6 +192,30 @@ struct InterruptionTests {
         #expect(other.stderr.contains("learning_rate 0.4, this run has 0.2"))
     }
 
+    /// --deskew and --non-digits are written to the metadata only when on: a checkpoint made
+    /// with them must not be resumed by a run without them (nor the other way round).
+    @Test func resumingWithoutTheCheckpointsDeskewOrNonDigitsIsRefused() throws {
+        let data = Fixture.mnist(train: 200, test: 20)
+        let work = Fixture.folder()
+        let made = try Binary.run(Self.train(data, output: work + "/a.safetensors", epochs: 3,
+                                             extra: ["--checkpoint-every", "1", "--deskew", "--non-digits", "20"]))
+        #expect(made.status == 0, "\(made.stderr)")
+        let checkpoint = work + "/a.checkpoint.safetensors"
+        let cases: [([String], String)] = [
+            (["--non-digits", "20"], "deskew true, this run has (none)"),
+            (["--deskew"], "non_digits 20, this run has (none)"),
+            (["--deskew", "--non-digits", "30"], "non_digits 20, this run has 30"),
+        ]
+        for (options, message) in cases {
+            let r = try Binary.run(Self.train(data, output: work + "/b.safetensors", epochs: 3, extra: ["--resume", checkpoint] + options))
+            #expect(r.status == 1 && r.stderr.contains(message), "\(options): \(r.stderr)")
+        }
+        let same = try Binary.run(Self.train(data, output: work + "/b.safetensors", epochs: 3,
+                                             extra: ["--resume", checkpoint, "--deskew", "--non-digits", "20"]))
+        #expect(same.status == 0, "\(same.stderr)")
+        #expect(FileManager.default.contents(atPath: work + "/a.safetensors") == FileManager.default.contents(atPath: work + "/b.safetensors"))
+    }
+
     /// A small tmpfs mounted for the test, when this machine allows mounting (root, in CI).
     static func mountTiny(_ options: String) -> String? {
         let dir = Fixture.folder()

@@ -42,6 +42,11 @@ public enum CheckpointFile {
         for key in expected.keys.sorted() where model.metadata[key] != expected[key] {
             throw .mismatch(path: path, key: key, checkpoint: model.metadata[key] ?? "(none)", run: expected[key]!)
         }
+        // Options written only when on (so that models made without them keep their bytes):
+        // on in the checkpoint and off in this run is a mismatch too.
+        for key in Model.optionalOptionKeys where expected[key] == nil && model.metadata[key] != nil {
+            throw .mismatch(path: path, key: key, checkpoint: model.metadata[key]!, run: "(none)")
+        }
         let history = model.history
         guard history.count == Int(model.metadata["epochs"] ?? "") else { throw .notACheckpoint(path: path) }
         if history.count >= options.epochs { throw .finished(path: path, epochs: options.epochs) }

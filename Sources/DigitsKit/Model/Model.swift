@@ -37,6 +37,9 @@ public struct Model: Sendable, Equatable {
         return m
     }
 
+    /// The option keys `optionMetadata` writes only when the option is on.
+    static let optionalOptionKeys = ["deskew", "non_digits"]
+
     /// The options as metadata: what a checkpoint must agree with to be resumed.
     public static func optionMetadata(_ options: TrainingOptions, network: Network) -> [String: String] {
         // Written only when on, so that models made without it keep their bytes.

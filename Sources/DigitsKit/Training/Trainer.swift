@@ -131,6 +131,8 @@ public struct Trainer: Sendable {
         let momentum = options.momentum > 0 ? MomentumState(for: packed, velocity: resume?.velocity) : nil
         let table = options.inputs.table
         let total = max(1, options.epochs)
+        // Training accuracy is over the digits only (`Dataset.notADigit` pictures are no hit).
+        let digitCount = train.labels.reduce(0) { $0 + ($1 < Dataset.notADigit ? 1 : 0) }
         var epoch = history.count + 1
         // Without augmentation the inputs are the same every epoch; with it, each epoch's
         // distorted images are made on another thread while the epoch before trains.
@@ -169,7 +171,7 @@ public struct Trainer: Sendable {
             let accuracy = test.map { Evaluation(network: network, inputs: options.inputs, data: $0).accuracy }
             let validationAccuracy = validation.map { Evaluation(network: network, inputs: options.inputs, data: $0).accuracy }
             let report = EpochReport(epoch: epoch, loss: lossSum / Double(max(seen, 1)), accuracy: accuracy,
-                                     validationAccuracy: validationAccuracy, trainingAccuracy: Double(hits) / Double(max(seen, 1)),
+                                     validationAccuracy: validationAccuracy, trainingAccuracy: Double(hits) / Double(max(digitCount, 1)),
                                      seconds: seconds, examples: seen)
             history.append(report)
             var velocity: Network?
