@@ -214,7 +214,7 @@ async function send(id, body, type) {
   const { endpoint } = MODES[mode];
   const render = mode === "number" ? showNumber : show;
   try {
-    const response = await fetch(endpoint, { method: "POST", headers: { "Content-Type": type }, body });
+    const response = await fetch(endpoint + "?input=1", { method: "POST", headers: { "Content-Type": type }, body });
     let answer = null;
     try { answer = await response.json(); } catch { /* not JSON: said below */ }
     if (id !== sent) return;
@@ -251,12 +251,12 @@ function verdict(answer) {
 function paintSeen(context, input) {
   context.fillStyle = "#000";
   context.fillRect(0, 0, 28, 28);
-  if (!Array.isArray(input) || input.length !== 784) return;
+  // The API sends the 784 intensities as bytes in base64.
+  if (typeof input !== "string") return;
+  const bytes = Uint8Array.from(atob(input), (c) => c.charCodeAt(0));
+  if (bytes.length !== 784) return;
   const image = context.createImageData(28, 28);
-  input.forEach((v, i) => {
-    const g = Math.max(0, Math.min(255, Math.round(v)));
-    image.data.set([g, g, g, 255], 4 * i);
-  });
+  bytes.forEach((g, i) => image.data.set([g, g, g, 255], 4 * i));
   context.putImageData(image, 0, 0);
 }
 

@@ -137,15 +137,16 @@ public enum PredictionAPI {
         return pixels
     }
 
-    /// The answer (`Answer`, as `digits query --json` prints it) with the 28×28 input the
-    /// network saw, or "not a digit" when the picture had no ink.
-    public static func predict(body: [UInt8], contentType: String?, model: Model) throws(APIError) -> String {
+    /// The answer (`Answer`, as `digits query --json` prints it), with the 28×28 input the
+    /// network saw when `withInput` (`?input=1`, as the page asks), or "not a digit" when the
+    /// picture had no ink.
+    public static func predict(body: [UInt8], contentType: String?, model: Model, withInput: Bool = false) throws(APIError) -> String {
         guard let pixels = try image(body: body, contentType: contentType) else { return Answer.blank().json }
-        return Answer(model.predict(pixels), input: pixels).json
+        return Answer(model.predict(pixels), input: withInput ? pixels : nil).json
     }
 
     /// `POST /api/number`: a picture of a row of digits (PNG or JPEG) to the number read.
-    public static func number(body: [UInt8], contentType: String?, model: Model) throws(APIError) -> String {
+    public static func number(body: [UInt8], contentType: String?, model: Model, withInput: Bool = false) throws(APIError) -> String {
         guard let kind = Kind(contentType: contentType) else { throw unsupported(contentType) }
         guard kind == .png || kind == .jpeg else {
             throw APIError(415, "a number is read from a picture: send image/png or image/jpeg, not \(kind.rawValue)")
@@ -154,7 +155,7 @@ public enum PredictionAPI {
         do {
             let picture = try ImageInput.picture(in: body, path: bodyName)
             let digits = try NumberImage.digits(in: picture, path: bodyName).map { ($0, model.predict($0.pixels)) }
-            return NumberAnswer(file: nil, digits: digits).json
+            return NumberAnswer(file: nil, digits: digits, withInput: withInput).json
         } catch {
             throw APIError(400, error.description)
         }

@@ -143,14 +143,16 @@ func apiRoutes(model: Model, modelSource: String, slots: PredictionSlots) -> [Ro
     return [
         Route(method: .post, path: "/api/predict") { request, _ in
             let (bytes, contentType) = try await body(of: request)
+            let withInput = wantsInput(request)
             return json(try await slots.run { () throws(APIError) in
-                try PredictionAPI.predict(body: bytes, contentType: contentType, model: model)
+                try PredictionAPI.predict(body: bytes, contentType: contentType, model: model, withInput: withInput)
             })
         },
         Route(method: .post, path: "/api/number") { request, _ in
             let (bytes, contentType) = try await body(of: request)
+            let withInput = wantsInput(request)
             return json(try await slots.run { () throws(APIError) in
-                try PredictionAPI.number(body: bytes, contentType: contentType, model: model)
+                try PredictionAPI.number(body: bytes, contentType: contentType, model: model, withInput: withInput)
             })
         },
         Route(method: .get, path: "/api/model") { _, _ in json(modelJSON) },
@@ -193,4 +195,11 @@ public func buildApplication(_ settings: ServerSettings, model: Model, modelSour
     Application(router: buildRouter(model: model, modelSource: modelSource, page: page),
                 server: .digits(idleTimeout: settings.idleTimeout, bodyTimeout: settings.bodyTimeout),
                 configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "digits-server"))
+}
+
+/// Whether the request asks for the 28×28 input with its answer (`?input=1` or `?input=true`):
+/// the page does, to draw it; a script reading digits need not pay for it.
+func wantsInput(_ request: Request) -> Bool {
+    guard let value = request.uri.queryParameters.get("input") else { return false }
+    return value == "1" || value == "true"
 }

@@ -82,13 +82,13 @@ struct ServerTests {
                 let json = Array("{\"pixels\":[\(pixels.map(String.init).joined(separator: ","))]}".utf8)
                 let expected = Self.model.predict(pixels.map(Float.init))
                 for (body, type) in [(png, "image/png"), (csv, "text/csv; charset=utf-8"), (json, "application/json")] {
-                    let (status, answer) = try await Self.post(client, body, type: type)
+                    let (status, answer) = try await Self.post(client, body, type: type, path: "/api/predict?input=1")
                     #expect(status == .ok, "\(type): \(answer)")
                     #expect(answer["prediction"] as? Int == expected.digit, "\(type)")
                     let scores = answer["scores"] as? [Double] ?? []
                     #expect(scores.count == 10)
                     for (a, b) in zip(scores, expected.scores) { #expect(abs(a - Double(b)) < 1e-6) }
-                    let input = (answer["input"] as? [Double])?.map { UInt8($0) }
+                    let input = (answer["input"] as? String).flatMap { Data(base64Encoded: $0) }.map(Array.init)
                     #expect(input == pixels ? true : false, "\(type): the input it saw differs from the image")
                 }
             }
@@ -102,10 +102,12 @@ struct ServerTests {
         let png = PNGImage.encode(GrayImage(width: 280, height: 280, pixels: canvas))
         let expected = try ImageInput.images(in: png, path: "x")[0].get()
         try await Self.app().test(.router) { client in
-            let (status, answer) = try await Self.post(client, png, type: "image/png")
+            let (status, answer) = try await Self.post(client, png, type: "image/png", path: "/api/predict?input=1")
             #expect(status == .ok)
-            let input = (answer["input"] as? [Double])?.map(Float.init)
-            #expect(input == expected.pixels ? true : false, "the input it saw differs from digits query's")
+            let input = (answer["input"] as? String).flatMap { Data(base64Encoded: $0) }.map(Array.init)
+            #expect(input == expected.pixels.map { UInt8(max(0, min(255, $0.rounded()))) }, "the input it saw differs from digits query's")
+            let (_, plain) = try await Self.post(client, png, type: "image/png")
+            #expect(plain["input"] == nil && plain["prediction"] as? Int == answer["prediction"] as? Int, "no input unless asked")
             #expect(answer["prediction"] as? Int == Self.model.predict(expected.pixels).digit)
             #expect(answer["prediction"] as? Int == 1)
         }

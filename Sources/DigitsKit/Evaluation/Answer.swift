@@ -28,8 +28,10 @@ public struct Answer: Encodable, Sendable, Equatable {
     public var scores: [Float]
     /// The label a CSV line carried.
     public var label: Int?
-    /// The 28×28 input the network saw (intensities 0…255), when asked for.
-    public var input: [Float]?
+    /// The 28×28 input the network saw, when asked for: its 784 intensities rounded to bytes
+    /// (row-major, light ink on black), in base64 — about 1 KB, where 784 numbers in JSON
+    /// cost the server more than the prediction itself.
+    public var input: String?
     /// Where the digit is in the picture, for a digit of a number: [x0, y0, x1, y1] in pixels.
     public var box: [Int]?
 
@@ -73,8 +75,13 @@ extension Answer {
         probabilities = p.probabilities
         scores = p.scores
         self.label = label
-        self.input = input
+        self.input = input.map(Self.base64)
         box = nil
+    }
+
+    /// `pixels` rounded to bytes 0…255, in base64.
+    static func base64(_ pixels: [Float]) -> String {
+        Data(pixels.map { UInt8(max(0, min(255, $0.rounded()))) }).base64EncodedString()
     }
 
     /// The answer for an image with no ink at all: not a digit, no guess.
@@ -91,10 +98,11 @@ public struct NumberAnswer: Encodable, Sendable, Equatable {
     public var number: String
     public var digits: [Answer]
 
-    public init(file: String?, digits: [(NumberImage.Digit, Prediction)]) {
+    /// `withInput`: each digit's answer carries the 28×28 input it was read from.
+    public init(file: String?, digits: [(NumberImage.Digit, Prediction)], withInput: Bool = false) {
         self.file = file
         self.digits = digits.map { digit, prediction in
-            var answer = Answer(prediction, input: digit.pixels)
+            var answer = Answer(prediction, input: withInput ? digit.pixels : nil)
             answer.box = [digit.box.x0, digit.box.y0, digit.box.x1, digit.box.y1]
             return answer
         }

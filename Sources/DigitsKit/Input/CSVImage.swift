@@ -111,6 +111,11 @@ public enum CSVImage {
     /// A decimal number (digits, one point, an exponent): no hex, no "nan" or "inf" spellings.
     private static func decimal(_ field: ArraySlice<UInt8>) -> Double? {
         guard !field.isEmpty, field.count <= 64 else { return nil }
+        // Whole numbers of a few digits, nearly every field of a CSV image: read directly,
+        // without making a String of each (what a request's parse time went on).
+        if field.count <= 9, field.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            return Double(field.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) })
+        }
         for b in field {
             switch b {
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "+"),
