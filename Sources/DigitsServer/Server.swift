@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import DigitsKit
 import Hummingbird
 import NIOCore
@@ -202,4 +207,16 @@ public func buildApplication(_ settings: ServerSettings, model: Model, modelSour
 func wantsInput(_ request: Request) -> Bool {
     guard let value = request.uri.queryParameters.get("input") else { return false }
     return value == "1" || value == "true"
+}
+
+/// What a failure to start means, when it is one a person can act on: the port taken, or one
+/// that needs privileges. nil for anything else.
+public func startupFailure(_ error: any Error, host: String, port: Int) -> String? {
+    guard let io = error as? IOError else { return nil }
+    switch io.errnoCode {
+    case EADDRINUSE: return "port \(port) on \(host) is already in use (another digits-server?): choose another with --port"
+    case EACCES: return "port \(port) on \(host) needs privileges to listen on (ports below 1024): choose another with --port"
+    case EADDRNOTAVAIL: return "\(host) is not an address of this machine: choose another with --host"
+    default: return nil
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import DigitsKit
 import DigitsServer
@@ -50,6 +51,13 @@ struct ServerCommand: AsyncParsableCommand {
         let (model, choice) = try ModelLocator.load(modelPath, for: .reading)
         let page = try WebPage.shipped()
         let app = buildApplication(ServerSettings(host: host, port: port, idleTimeout: idleTimeout, bodyTimeout: bodyTimeout), model: model, modelSource: choice.source, page: page)
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch {
+            // The usual failures of a start, bind's, in words rather than NIO's errno dump.
+            guard let message = startupFailure(error, host: host, port: port) else { throw error }
+            FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }

@@ -16,7 +16,7 @@ Starts digits-server on a free port, then:
     and fits a phone's width, and saves a screenshot of each state.
 Exits 0 when all hold; prints SKIP and exits 0 when Selenium or chromium-driver is missing.
 """
-import argparse, base64, gzip, json, math, os, socket, struct, subprocess, sys, tempfile, time, urllib.request, zlib
+import argparse, base64, gzip, json, math, os, socket, struct, subprocess, sys, tempfile, threading, time, urllib.request, zlib
 
 def free_port():
     with socket.socket() as s:
@@ -435,10 +435,51 @@ def main():
             same_answers_everywhere(base, args.digits, os.environ.get("MNIST_DIR", ""), work)
             browser(base, args.out, work)
         check(server.poll() is None, "the server is still serving")
+        second = subprocess.run([args.server, "--port", str(port), "--model", MODEL], capture_output=True, text=True, timeout=60)
+        check(second.returncode == 1 and second.stderr.strip().endswith(f"port {port} on 127.0.0.1 is already in use (another digits-server?): choose another with --port"),
+              f"a second server on the same port says the port is taken ({second.returncode}: {second.stderr.strip()[-120:]!r})")
+        refused_after, answers = sigterm_under_load(server, base, port)
+        check(refused_after is not None and refused_after < 1.0,
+              f"under load, SIGTERM stops new connections at once (refused after {refused_after} s; {answers})")
     finally:
-        server.terminate()  # SIGTERM: a graceful shutdown
+        server.terminate()  # SIGTERM: a graceful shutdown (again, if the test above did not)
         code = server.wait(timeout=15)
     check(code == 0, f"SIGTERM shuts the server down cleanly (exit {code})")
+
+
+def sigterm_under_load(server, base, port):
+    """Four clients post CSV digits in a loop; SIGTERM; then a new connection is tried every
+    20 ms. Returns the seconds until one was refused (None if none was within 5 s), and how the
+    clients' requests ended."""
+    body = ",".join("255" if 12 <= i % 28 <= 14 and 4 <= i // 28 < 24 else "0" for i in range(784)).encode()
+    stop, answers, lock = threading.Event(), {}, threading.Lock()
+    def client():
+        while not stop.is_set():
+            try:
+                outcome = str(post(base, body, "text/csv")[0])
+            except OSError as error:
+                outcome = type(getattr(error, "reason", error)).__name__
+            with lock:
+                answers[outcome] = answers.get(outcome, 0) + 1
+    clients = [threading.Thread(target=client) for _ in range(4)]
+    for c in clients:
+        c.start()
+    while sum(answers.values()) < 50:  # the load is on: 50 answers
+        time.sleep(0.01)
+    start = time.monotonic()
+    server.terminate()
+    refused_after = None
+    while time.monotonic() - start < 5:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        except OSError:
+            refused_after = round(time.monotonic() - start, 3)
+            break
+        time.sleep(0.02)
+    stop.set()
+    for c in clients:
+        c.join(timeout=15)
+    return refused_after, answers
 
 if __name__ == "__main__":
     main()
