@@ -194,3 +194,39 @@ struct FIFOTests {
         }
     }
 }
+
+/// A picture at the command line's 10,000 × 10,000 limit: read within ~4 bytes a pixel, and
+/// refused by --raw (which reads 28 × 28 only) from its header, before decoding.
+@Suite("digits query on a picture at the size limit")
+struct HugePictureTests {
+    /// Runs `digits arguments` under a python3 parent of its own, whose only child it is, and
+    /// returns its exit status and peak resident memory in bytes (getrusage of the children).
+    static func peak(_ arguments: [String]) throws -> (status: Int, bytes: Int) {
+        let script = "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+            + "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, Binary.url.path] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let fields = text.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        return (fields.first ?? -1, 1024 * (fields.last ?? 0))
+    }
+
+    @Test func aPictureAtTheLimitNeedsAtMostFourBytesAPixelAndRawRefusesItUndecoded() throws {
+        let side = 10_000
+        let path = Fixture.folder() + "/huge.png"
+        Fixture.write(PNGImage.encode(GrayImage(width: side, height: side, pixels: [UInt8](repeating: 255, count: side * side))), to: path)
+        let read = try Self.peak(["query", path])
+        #expect(read.status == 0, "a blank page is answered, not refused")
+        // 4 bytes a pixel, and 64 MB for the program itself (about 30 here).
+        #expect(read.bytes <= 4 * side * side + 64 << 20, "peak \(read.bytes / (1 << 20)) MB for \(side * side / 1_000_000) megapixels")
+        let raw = try Binary.run(["query", "--raw", path], timeout: 60)
+        #expect(raw.status == 1 && raw.stderr.contains("--raw needs a 28 × 28 image, this one is 10000 × 10000"), "\(raw.stderr)")
+        let rawPeak = try Self.peak(["query", "--raw", path])
+        #expect(rawPeak.bytes < 100 << 20, "--raw decoded the picture before refusing it: peak \(rawPeak.bytes / (1 << 20)) MB")
+    }
+}

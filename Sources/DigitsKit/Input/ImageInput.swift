@@ -44,7 +44,12 @@ public enum ImageInput {
             return [.failure(.empty(path: name))]
         }
         if PNGImage.isPNG(bytes) || JPEGImage.isJPEG(bytes) {
-            do {
+            do throws(InputError) {
+                // --raw reads 28 × 28 pictures only: say so from the header, before decoding
+                // (a 10,000 × 10,000 picture would cost a second and 300 MB to refuse).
+                if normalisation == .never, let (width, height) = DeclaredSize.of(bytes), (width, height) != (28, 28) {
+                    throw InputError.notMNISTSize(path: name, width: width, height: height)
+                }
                 let image = PNGImage.isPNG(bytes) ? try PNGImage.decode(bytes, path: name) : try JPEGImage.decode(bytes, path: name)
                 let pixels = normalisation == .never
                     ? try Preprocess.raw(image, path: name)

@@ -33,7 +33,9 @@ public enum PNGImage {
         switch code {
         case 0:
             defer { free(pixels) }
-            let ga = Array(UnsafeBufferPointer(start: pixels, count: Int(width) * Int(height) * 2))
+            // Read in place, not copied into an array first: a picture at the 10,000 × 10,000
+            // limit then needs 3 bytes a pixel at the most (gray and alpha, and the gray made).
+            let ga = UnsafeBufferPointer(start: pixels, count: Int(width) * Int(height) * 2)
             return composite(ga, width: Int(width), height: Int(height))
         case 2:
             let sides = text.split(separator: " ").compactMap { Int($0) }
@@ -48,7 +50,7 @@ public enum PNGImage {
 
     /// Gray and alpha to gray: transparent areas become the background, chosen to contrast
     /// with the (alpha-weighted) mean of the opaque pixels.
-    static func composite(_ ga: [UInt8], width: Int, height: Int) -> GrayImage {
+    static func composite(_ ga: UnsafeBufferPointer<UInt8>, width: Int, height: Int) -> GrayImage {
         let count = width * height
         var weighted = 0.0, alphaSum = 0.0
         var opaque = true
