@@ -123,6 +123,13 @@ public enum PredictionAPI {
             }
             let what = context.codingPath.isEmpty ? "not a JSON object" : "\"pixels\" is not an array"
             throw APIError(400, "\(bodyName): \(what): \(expected)")
+        } catch DecodingError.dataCorrupted {
+            // Python's json.dumps writes NaN and Infinity, which JSON does not have.
+            let text = String(decoding: body, as: UTF8.self)
+            if text.contains("NaN") || text.contains("Infinity") {
+                throw APIError(400, "\(bodyName): NaN and Infinity are not JSON numbers (pixels are numbers 0–255): \(expected)")
+            }
+            throw APIError(400, "\(bodyName): not valid JSON: \(expected)")
         } catch {
             throw APIError(400, "\(bodyName): not a JSON object: \(expected)")
         }

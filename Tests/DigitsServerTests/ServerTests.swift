@@ -137,6 +137,9 @@ struct ServerTests {
             (Array(String(repeating: "[", count: 100_000).utf8), "application/json", nil, .badRequest, "not a JSON object"),
             (Array("{\"pixels\":\"no\"}".utf8), "application/json", nil, .badRequest, "\"pixels\" is not an array"),
             (Array("{\"pix\":[]}".utf8), "application/json", nil, .badRequest, "no \"pixels\" array"),
+            (Array("{\"pixels\":[NaN,\(Array(repeating: "0", count: 783).joined(separator: ","))]}".utf8), "application/json", nil,
+             .badRequest, "NaN and Infinity are not JSON numbers"),
+            (Array("{\"pixels\":[1,".utf8), "application/json", nil, .badRequest, "request body: not valid JSON"),
         ]
         try await Self.app().test(.router) { client in
             for (body, type, length, status, message) in cases {
