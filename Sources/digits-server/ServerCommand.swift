@@ -19,15 +19,15 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
 
-    @Option(help: "Port to listen on (0: any free port).")
+    @Option(parsing: .unconditional, help: "Port to listen on (0: any free port).")
     var port = 8080
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Seconds a connection may stay silent, or without a whole request head, before it is closed.",
         valueName: "seconds"))
     var idleTimeout = ServerSettings.defaultIdleTimeout
 
-    @Option(help: ArgumentHelp("Seconds a request's body may take to arrive after its head.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds a request's body may take to arrive after its head.", valueName: "seconds"))
     var bodyTimeout = ServerSettings.defaultBodyTimeout
 
     @Option(name: .customLong("model"), help: ArgumentHelp(

@@ -89,6 +89,17 @@ struct CSVEdgeTests {
         #expect(CSVImage.parse(half, path: "q.csv").first == .failure(.badLabel(path: "q.csv", line: 1, text: "\"3")))
     }
 
+    /// A line no field of which is a number is a header only when its fields are names: over-long
+    /// or single-quoted numbers are a bad line, said as such (not "empty file").
+    @Test func overLongOrSingleQuotedNumbersAreABadLineNotAHeader() {
+        for (field, shown) in [(String(repeating: "0", count: 65), String(repeating: "0", count: 65)), ("'0'", "'0'")] {
+            let line = Array(([String](repeating: field, count: 784)).joined(separator: ",").utf8)
+            #expect(CSVImage.parse(line, path: "x.csv") == [.failure(.notANumber(path: "x.csv", line: 1, column: 1, text: shown))])
+        }
+        let header = Array((["label"] + (1...784).map { "px\($0)" }).joined(separator: ",").utf8)
+        #expect(CSVImage.parse(header, path: "h.csv").isEmpty)
+    }
+
     @Test func aLineOfMillionsOfCommasIsCountedNotSplit() {
         let line = [UInt8](repeating: UInt8(ascii: ","), count: 2_000_000) + [UInt8(ascii: "1")]
         #expect(CSVImage.parse(line, path: "c.csv") == [.failure(.wrongValueCount(path: "c.csv", line: 1, found: 2_000_001))])

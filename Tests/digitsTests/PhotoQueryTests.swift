@@ -92,6 +92,10 @@ struct PhotoQueryTests {
         }
         let text = try Binary.run(["query", "\(folder)/paper.jpg"], in: Fixture.folder())
         #expect(text.status == 0 && text.stdout.contains("not a digit (no ink"), "\(text.stdout)")
+        // Taken as it is (--raw), a black 28 × 28 picture holds no ink either.
+        let raw = try Binary.run(["query", "--raw", "--json", "\(folder)/black.png"], in: Fixture.folder())
+        let answer = try JSONSerialization.jsonObject(with: Data(raw.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(raw.status == 0 && answer["not_a_digit"] as? Bool == true && answer["prediction"] is NSNull, "\(raw.stdout) \(raw.stderr)")
     }
 }
 

@@ -39,6 +39,10 @@ public enum CSVImage {
         return results
     }
 
+    private static func isLetter(_ b: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(b | 0x20)
+    }
+
     private static func isSpace(_ b: UInt8) -> Bool {
         b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\r")
     }
@@ -63,8 +67,9 @@ public enum CSVImage {
             fieldStart = i + 1
         }
         if fields.count < count { fields.append(unquoted(trim(line[fieldStart..<line.endIndex]))) }
-        // The header of a CSV export ("label,1x1,1x2,…"): names, not numbers.
-        if number == 1, fields.allSatisfy({ decimal($0) == nil }) { return nil }
+        // The header of a CSV export ("label,1x1,1x2,…"): names, not numbers, each with a
+        // letter (a line of over-long numbers or of quoted ones is a bad line, not a header).
+        if number == 1, fields.allSatisfy({ decimal($0) == nil && $0.contains(where: isLetter) }) { return nil }
         return row(fields, number: number, path: path)
     }
 

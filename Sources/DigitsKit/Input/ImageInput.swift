@@ -51,8 +51,9 @@ public enum ImageInput {
                     throw InputError.notMNISTSize(path: name, width: width, height: height)
                 }
                 let image = PNGImage.isPNG(bytes) ? try PNGImage.decode(bytes, path: name) : try JPEGImage.decode(bytes, path: name)
+                // Taken as it is, a picture still has to hold ink, as a CSV line has (`values`).
                 let pixels = normalisation == .never
-                    ? try Preprocess.raw(image, path: name)
+                    ? try values(try Preprocess.raw(image, path: name), path: name, normalisation: .never).get()
                     : try Preprocess.mnist(image, path: name)
                 return [.success(QueryImage(source: name, file: name, pixels: pixels, label: nil))]
             } catch {
