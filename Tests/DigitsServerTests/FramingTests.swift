@@ -36,12 +36,19 @@ struct FramingTests {
             let body = [UInt8](repeating: UInt8(ascii: "0"), count: (1 << 20) + 4096)
             connection.send("POST /api/predict HTTP/1.1\r\n\(Self.host)Content-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n")
             connection.send(Self.chunked(body) + Array("GET /healthz HTTP/1.1\r\n\(Self.host)\r\n".utf8))
-            let response = connection.response()
-            Self.expectJSONError(response, 413, "over the 1048576-byte limit")
-            #expect(response?.headers["connection"] == "close")
-            #expect(connection.waitForClose(within: 20), "the connection stayed open after a 413")
-            #expect(connection.rest().isEmpty, "the request pipelined after the 413 was answered")
+            Self.expectRefusedAndClosed(connection, 413, "over the 1048576-byte limit")
         }
+    }
+
+    /// A body refused unread: the JSON error with `Connection: close`, the connection closed,
+    /// and the request pipelined behind the body never answered.
+    static func expectRefusedAndClosed(_ connection: RawConnection, _ status: Int, _ message: String,
+                                       sourceLocation: SourceLocation = #_sourceLocation) {
+        let response = connection.response()
+        expectJSONError(response, status, message, sourceLocation: sourceLocation)
+        #expect(response?.headers["connection"] == "close", sourceLocation: sourceLocation)
+        #expect(connection.waitForClose(within: 20), "the connection stayed open after a \(status)", sourceLocation: sourceLocation)
+        #expect(connection.rest().isEmpty, "the request pipelined after the \(status) was answered", sourceLocation: sourceLocation)
     }
 
     @Test func aRequestPipelinedBehindAnUnreadBodyIsNotReadAsARequest() async throws {
@@ -50,11 +57,7 @@ struct FramingTests {
             // The declared length is refused before reading: what follows cannot be trusted.
             connection.send("POST /api/predict HTTP/1.1\r\n\(Self.host)Content-Type: text/csv\r\nContent-Length: 2000000\r\n\r\n1,2,3"
                             + "GET /healthz HTTP/1.1\r\n\(Self.host)\r\n")
-            let response = connection.response()
-            Self.expectJSONError(response, 413, "request body of 2000000 bytes, over the 1048576-byte limit")
-            #expect(response?.headers["connection"] == "close")
-            #expect(connection.waitForClose(within: 20), "the connection stayed open after a 413")
-            #expect(connection.rest().isEmpty, "the request pipelined after the 413 was answered")
+            Self.expectRefusedAndClosed(connection, 413, "request body of 2000000 bytes, over the 1048576-byte limit")
         }
     }
 
@@ -63,11 +66,7 @@ struct FramingTests {
             let connection = try RawConnection(port: port)
             connection.send("POST /api/predict HTTP/1.1\r\n\(Self.host)Content-Type: text/plain\r\nContent-Length: 5\r\n\r\n1,2,3"
                             + "GET /healthz HTTP/1.1\r\n\(Self.host)\r\n")
-            let response = connection.response()
-            Self.expectJSONError(response, 415, "unsupported content type \"text/plain\"")
-            #expect(response?.headers["connection"] == "close")
-            #expect(connection.waitForClose(within: 20), "the connection stayed open after a 415")
-            #expect(connection.rest().isEmpty, "the request pipelined after the 415 was answered")
+            Self.expectRefusedAndClosed(connection, 415, "unsupported content type \"text/plain\"")
         }
     }
 

@@ -17,10 +17,9 @@ public struct WriteError: Error, Equatable, Sendable, CustomStringConvertible {
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws(WriteError) {
         try refuseNonRegular(path)
-        let folder = directory(of: path)
-        let name = String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
+        let (folder, name) = (directory(of: path), fileName(of: path))
         removeStaleTemporaries(in: folder, for: name)
-        let temporary = folder + "/." + name + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = temporaryPath(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if fd < 0 { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
         var failure: String?
@@ -50,7 +49,7 @@ public enum AtomicFile {
     static func removeStaleTemporaries(in folder: String, for name: String) {
         guard let dir = opendir(folder) else { return }
         defer { closedir(dir) }
-        let prefix = "." + name + ".tmp-"
+        let prefix = temporaryPrefix(name)
         while let entry = readdir(dir) {
             let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
@@ -77,6 +76,19 @@ public enum AtomicFile {
         }
     }
 
+    /// The last component of `path`.
+    static func fileName(of path: String) -> String {
+        String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
+    }
+
+    /// How the temporary files of writes to `name` begin: `.NAME.tmp-`, then the writer's pid.
+    static func temporaryPrefix(_ name: String) -> String { "." + name + ".tmp-" }
+
+    /// A new temporary file's path beside `path`, named for this process.
+    static func temporaryPath(for path: String) -> String {
+        directory(of: path) + "/" + temporaryPrefix(fileName(of: path)) + "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
     /// The folder holding `path` ("." for a bare name).
     static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
@@ -97,8 +109,7 @@ extension AtomicFile {
         if access(folder, W_OK) != 0 {
             throw WriteError(path: path, reason: "folder \(folder) is not writable: \(String(cString: strerror(errno)))")
         }
-        let name = String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? "")
-        let probe = folder + "/." + name + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let probe = temporaryPath(for: path)
         let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if fd < 0 {
             throw WriteError(path: path, reason: "cannot create a file in \(folder): \(String(cString: strerror(errno)))")
