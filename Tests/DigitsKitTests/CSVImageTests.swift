@@ -81,6 +81,14 @@ struct CSVEdgeTests {
         #expect(rows.count == 1 && row.label == 7 && row.pixels[5] == 5)
     }
 
+    @Test func twoByteOrderMarksAreSkippedToo() throws {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let rows = CSVImage.parse(bom + bom + Array(("4," + Self.values.joined(separator: ",")).utf8), path: "bom2.csv")
+        let row = try #require(try rows.first?.get())
+        #expect(rows.count == 1 && row.label == 4 && row.pixels[783] == Float(783 % 256))
+        #expect(CSVImage.parse(bom + bom, path: "bom2.csv").isEmpty)
+    }
+
     @Test func numbersInDoubleQuotesAreRead() throws {
         let quoted = "\"3\"," + Self.values.map { "\"\($0)\"" }.joined(separator: ", ")
         let row = try #require(try CSVImage.parse(Array(quoted.utf8), path: "q.csv").first?.get())

@@ -25,6 +25,15 @@ struct IDXTests {
         }
     }
 
+    /// Files under /proc report a size of 0 and yet have bytes: they are read, not called empty.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/status")))
+    func aFileWhoseSizeIsZeroButHasBytesIsReadNotCalledEmpty() {
+        #expect(throws: IDXError.badMagic(path: "/proc/self/status", expected: IDX.Kind.images.magic,
+                                          found: Array("Name".utf8).reduce(0) { $0 << 8 | UInt32($1) })) {
+            try IDX.read("/proc/self/status", kind: .images)
+        }
+    }
+
     @Test func decodesFromMemoryAsFromAFile() throws {
         let file = Fixtures.imageFile(count: 2)
         #expect(try IDX.decode(file, path: "m", kind: .images) == (try read(file)))

@@ -116,9 +116,26 @@ struct SafetensorsTests {
         let entry = header.range(of: "\"b_o\":\\{[^}]*\\}", options: .regularExpression).map { String(header[$0]) }!
         let twice = header.replacingOccurrences(of: entry, with: entry + "," + entry)
         expectRejection(Self.file(header: twice, data: data)) {
-            if case .invalidHeader(_, let reason) = $0 { reason == "the key \"b_o\" appears twice" } else { false }
+            if case .invalidHeader(_, let reason) = $0 { reason == "the key \"b_o\" appears twice in the header" } else { false }
         }
-        #expect(Safetensors.topLevelKeys(ArraySlice(Array("{\"a\":{\"b\":1},\"c\" : \"a\",\"d\":[\"e\"]}".utf8))) == ["a", "c", "d"])
+        func duplicate(_ json: String) -> String? {
+            Safetensors.duplicateKey(ArraySlice(Array(json.utf8))).map { "\($0.key) in \($0.in)" }
+        }
+        // Equal keys in different objects, a key equal to a value, arrays of strings: no duplicate.
+        #expect(duplicate("{\"a\":{\"a\":1,\"b\":[\"a\",\"a\"]},\"c\" : \"a\",\"d\":[{\"a\":1},{\"a\":2}]}") == nil)
+        #expect(duplicate("{\"a\":1,\"b\":{\"x\":1,\"y\":2,\"x\" : 3}}") == "x in b")
+        #expect(duplicate("{\"a\\\"\":1,\"a\\\"\":2}") == "a\\\" in the header")
+    }
+
+    /// The same metadata entry twice: one of the two would be kept silently.
+    @Test func rejectsAMetadataKeyThatAppearsTwice() {
+        let (header, data) = Self.split(Safetensors.encode(Self.model))
+        let entry = header.range(of: "\"format_version\":\"[^\"]*\"", options: .regularExpression).map { String(header[$0]) }!
+        let twice = header.replacingOccurrences(of: entry, with: entry + "," + entry.replacingOccurrences(of: ":\"", with: ":\"9"))
+        #expect(twice != header)
+        expectRejection(Self.file(header: twice, data: data)) {
+            if case .invalidHeader(_, let reason) = $0 { reason == "the key \"format_version\" appears twice in \"__metadata__\"" } else { false }
+        }
     }
 
     @Test func rejectsNaNWeights() {

@@ -40,9 +40,12 @@ public enum IDX {
     /// filled result.
     public static func read(_ path: String, kind: Kind) throws(IDXError) -> Array {
         let file = try FileSource(path: path)
-        if file.size == 0 { throw .empty(path: path) }
-        let source: ByteSource = Gzip.isGzip(try file.peek(2)) ? try GzipSource(file: file, path: path) : file
-        return try read(from: source, path: path, kind: kind, rawSize: source === file ? file.size : nil)
+        let start = try file.peek(2)
+        if start.isEmpty { throw .empty(path: path) }
+        let source: ByteSource = Gzip.isGzip(start) ? try GzipSource(file: file, path: path) : file
+        // A size of 0 with bytes in it (a file under /proc): its size is known only once read.
+        let rawSize = source === file && file.size > 0 ? file.size : nil
+        return try read(from: source, path: path, kind: kind, rawSize: rawSize)
     }
 
     /// Decodes an IDX file held in memory, plain or gzip, with the same checks as `read`;

@@ -86,35 +86,46 @@ public enum Safetensors {
         return count
     }
 
-    /// The keys of the header's top-level object, in order, duplicates kept (JSONSerialization
-    /// keeps one of two equal keys silently: a file that names a tensor twice must be refused
-    /// as such, not for the gap the dropped one leaves). Scans strings and nesting only; the
+    /// The first key that appears twice in one object of the header, at any depth (the tensor
+    /// entries or `__metadata__`), with the path of that object; nil when there is none.
+    /// JSONSerialization keeps one of two equal keys silently: a file that names a tensor or a
+    /// metadata entry twice must be refused as such, not read with one of them dropped (or
+    /// refused for the gap the dropped tensor leaves). Scans strings and nesting only; the
     /// header is parsed properly afterwards.
-    static func topLevelKeys(_ header: ArraySlice<UInt8>) -> [String] {
-        var keys: [String] = []
-        var (depth, i) = (0, header.startIndex)
-        var lastString: [UInt8]?
+    static func duplicateKey(_ header: ArraySlice<UInt8>) -> (key: String, in: String)? {
+        /// An open object (`keys` not nil) or array, the key it stands under, its latest key.
+        struct Container { var keys: Set<[UInt8]>?; let label: [UInt8]; var latest: [UInt8] = [] }
+        var open: [Container] = []
+        var (i, lastString) = (header.startIndex, [UInt8]?.none)
         while i < header.endIndex {
             let byte = header[i]
             if byte == UInt8(ascii: "\"") {
                 var j = i + 1
                 while j < header.endIndex && header[j] != UInt8(ascii: "\"") { j += header[j] == UInt8(ascii: "\\") ? 2 : 1 }
-                lastString = depth == 1 ? Array(header[(i + 1)..<min(j, header.endIndex)]) : nil
+                lastString = Array(header[(i + 1)..<min(j, header.endIndex)])
                 i = j + 1
                 continue
             }
             switch byte {
-            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
-            case UInt8(ascii: ":"): if let key = lastString { keys.append(String(decoding: key, as: UTF8.self)) }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                open.append(Container(keys: byte == UInt8(ascii: "{") ? [] : nil, label: open.last?.latest ?? []))
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if !open.isEmpty { open.removeLast() }
+            case UInt8(ascii: ":"):
+                if let key = lastString, let last = open.indices.last, open[last].keys != nil {
+                    if !open[last].keys!.insert(key).inserted {
+                        return (String(decoding: key, as: UTF8.self), last == 0 ? "the header" : String(decoding: open[last].label, as: UTF8.self))
+                    }
+                    open[last].latest = key
+                }
             default: break
             }
-            if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\r") && byte != UInt8(ascii: ":") {
+            if ![UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: ":")].contains(byte) {
                 lastString = nil
             }
             i += 1
         }
-        return keys
+        return nil
     }
 
     /// Model files larger than this are refused before they are read.
@@ -145,9 +156,8 @@ public enum Safetensors {
             throw .invalidHeader(path: path, reason: "invalid JSON")
         }
 
-        var seen = Set<String>()
-        for key in topLevelKeys(bytes[8..<headerEnd]) where !seen.insert(key).inserted {
-            throw .invalidHeader(path: path, reason: "the key \(jsonString(key)) appears twice")
+        if let (key, object) = duplicateKey(bytes[8..<headerEnd]) {
+            throw .invalidHeader(path: path, reason: "the key \(jsonString(key)) appears twice in \(object == "the header" ? object : jsonString(object))")
         }
         var metadata: [String: String] = [:]
         if let meta = header["__metadata__"] {

@@ -19,3 +19,23 @@ public func jsonString(_ s: String) -> String {
     }
     return out + "\""
 }
+
+/// A finite `Float` as JSONEncoder writes it (its shortest round-trip spelling, without a
+/// trailing ".0"); nil for NaN and the infinities, which JSON has no spelling for.
+func jsonNumber(_ x: Float) -> String? {
+    guard x.isFinite else { return nil }
+    let text = x.description
+    return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+}
+
+/// `[a,b,…]` of values already written as JSON.
+func jsonArray(_ values: [String]) -> String {
+    "[" + values.joined(separator: ",") + "]"
+}
+
+/// `{"key":value,…}` of values already written as JSON, keys sorted as JSONEncoder's
+/// `.sortedKeys` sorts them: the hand-written encoding of a hot path (`Answer.json`), held to
+/// JSONEncoder's output by tests.
+func jsonObject(_ members: [(key: String, value: String)]) -> String {
+    "{" + members.sorted { $0.key < $1.key }.map { jsonString($0.key) + ":" + $0.value }.joined(separator: ",") + "}"
+}
