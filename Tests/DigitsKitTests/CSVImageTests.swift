@@ -81,6 +81,21 @@ struct CSVEdgeTests {
         #expect(rows.count == 1 && row.label == 7 && row.pixels[5] == 5)
     }
 
+    /// Bare integers take a one-pass path; a space after each comma sends the same values
+    /// through the general one. Both must read the same rows, and refuse the same bad lines.
+    @Test func theIntegerFastPathReadsWhatTheGeneralPathReads() {
+        var random = Random(seed: 784)
+        for trial in 0..<50 {
+            var values = (0..<784).map { _ in String(Int.random(in: 0...255, using: &random)) }
+            if trial % 3 == 0 { values.insert(String(Int.random(in: 0...9, using: &random)), at: 0) }
+            if trial % 7 == 0 { values[Int.random(in: 0..<values.count, using: &random)] = ["256", "1000", "-1", "12a"][trial % 4] }
+            if trial % 11 == 0 { values[0] = "0" + values[0] }
+            let fast = CSVImage.parse(Array(values.joined(separator: ",").utf8), path: "f.csv")
+            let general = CSVImage.parse(Array(values.joined(separator: ", ").utf8), path: "f.csv")
+            #expect(fast == general, "trial \(trial)")
+        }
+    }
+
     @Test func twoByteOrderMarksAreSkippedToo() throws {
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         let rows = CSVImage.parse(bom + bom + Array(("4," + Self.values.joined(separator: ",")).utf8), path: "bom2.csv")

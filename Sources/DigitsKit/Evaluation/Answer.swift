@@ -65,18 +65,19 @@ public struct Answer: Encodable, Sendable, Equatable {
               scores.count == self.scores.count, top.allSatisfy({ $0.probability.isFinite }) else {
             return encodedLine(self)  // its message for a number that is not finite
         }
-        var members: [(key: String, value: String)] = [
-            ("prediction", prediction.map(String.init) ?? "null"), ("probability", probability),
-            ("verdict", jsonString(verdict)), ("unsure", String(unsure)), ("not_a_digit", String(notADigit)),
-            ("top", jsonArray(top.map { jsonObject([("digit", String($0.digit)), ("probability", jsonNumber($0.probability)!)]) })),
-            ("probabilities", jsonArray(probabilities)), ("scores", jsonArray(scores)),
-        ]
-        if let file { members.append(("file", jsonString(file))) }
-        if let reason { members.append(("reason", jsonString(reason))) }
-        if let label { members.append(("label", String(label))) }
-        if let input { members.append(("input", jsonString(input))) }
+        // The members in JSONEncoder's sorted order, written without sorting.
+        var members: [(key: String, value: String)] = []
         if let box { members.append(("box", jsonArray(box.map(String.init)))) }
-        return jsonObject(members)
+        if let file { members.append(("file", jsonString(file))) }
+        if let input { members.append(("input", jsonString(input))) }
+        if let label { members.append(("label", String(label))) }
+        members += [("not_a_digit", String(notADigit)), ("prediction", prediction.map(String.init) ?? "null"),
+                    ("probabilities", jsonArray(probabilities)), ("probability", probability)]
+        if let reason { members.append(("reason", jsonString(reason))) }
+        members += [("scores", jsonArray(scores)),
+                    ("top", jsonArray(top.map { "{\"digit\":\($0.digit),\"probability\":\(jsonNumber($0.probability)!)}" })),
+                    ("unsure", String(unsure)), ("verdict", jsonString(verdict))]
+        return "{" + members.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
     }
 }
 

@@ -61,6 +61,7 @@ public enum CSVImage {
                                   fields: inout [Range<Int>]) -> Result<Row, InputError>? {
         let line = trim(text, whole)
         if line.isEmpty { return nil }
+        if let (label, pixels) = integerLine(text, line) { return .success(Row(line: number, pixels: pixels, label: label)) }
         var count = 1
         for i in line where text[i] == UInt8(ascii: ",") { count += 1 }
         // A trailing comma leaves one empty field at the end: tolerated.
@@ -79,6 +80,33 @@ public enum CSVImage {
         // letter (a line of over-long numbers or of quoted ones is a bad line, not a header).
         if number == 1, fields.allSatisfy({ decimal(text, $0) == nil && $0.contains { isLetter(text[$0]) } }) { return nil }
         return row(text, fields, number: number, path: path)
+    }
+
+    /// The usual line, 784 integers 0…255 (or 785 with a label 0…9 first) separated by bare
+    /// commas, read in one pass; nil for anything else (spaces, quotes, decimals, a header, a
+    /// bad value), which the general path reads or reports.
+    private static func integerLine(_ text: Span<UInt8>, _ line: Range<Int>) -> (label: Int?, pixels: [Float])? {
+        var values = [Float]()
+        values.reserveCapacity(785)
+        var (value, digits) = (0, 0)
+        for i in line {
+            let byte = text[i]
+            let digit = byte &- UInt8(ascii: "0")
+            if digit <= 9 {
+                guard digits < 3 else { return nil }
+                (value, digits) = (value * 10 + Int(digit), digits + 1)
+            } else if byte == UInt8(ascii: ","), digits > 0, value <= 255, values.count < 785 {
+                values.append(Float(value))
+                (value, digits) = (0, 0)
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0, value <= 255 else { return nil }
+        values.append(Float(value))
+        if values.count == 784 { return (nil, values) }
+        guard values.count == 785, values[0] <= 9 else { return nil }
+        return (Int(values[0]), Array(values[1...]))
     }
 
     /// The label (with 785 fields) and the 784 intensities of a line's fields.

@@ -32,10 +32,3 @@ func jsonNumber(_ x: Float) -> String? {
 func jsonArray(_ values: [String]) -> String {
     "[" + values.joined(separator: ",") + "]"
 }
-
-/// `{"key":value,…}` of values already written as JSON, keys sorted as JSONEncoder's
-/// `.sortedKeys` sorts them: the hand-written encoding of a hot path (`Answer.json`), held to
-/// JSONEncoder's output by tests.
-func jsonObject(_ members: [(key: String, value: String)]) -> String {
-    "{" + members.sorted { $0.key < $1.key }.map { jsonString($0.key) + ":" + $0.value }.joined(separator: ",") + "}"
-}
