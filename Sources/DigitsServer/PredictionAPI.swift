@@ -43,6 +43,11 @@ public enum PredictionAPI {
         /// The kind of a Content-Type header, parameters (`; charset=utf-8`) ignored.
         public init?(contentType: String?) {
             guard let contentType else { return nil }
+            // The usual header, exactly a type's name: no splitting, trimming or lowercasing.
+            if let kind = Kind(rawValue: contentType) {
+                self = kind
+                return
+            }
             let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map {
                 $0.trimmingCharacters(in: .whitespaces).lowercased()
             }

@@ -60,24 +60,32 @@ public struct Answer: Encodable, Sendable, Equatable {
     /// One line of JSON: the same text as `encodedLine(self)` (JSONEncoder, keys sorted), written
     /// directly, since JSONEncoder took as long as the rest of a prediction on the server.
     public var json: String {
-        let probabilities = self.probabilities.compactMap(jsonNumber), scores = self.scores.compactMap(jsonNumber)
-        guard let probability = jsonNumber(probability), probabilities.count == self.probabilities.count,
-              scores.count == self.scores.count, top.allSatisfy({ $0.probability.isFinite }) else {
+        guard probability.isFinite, probabilities.allSatisfy(\.isFinite), scores.allSatisfy(\.isFinite),
+              top.allSatisfy({ $0.probability.isFinite }) else {
             return encodedLine(self)  // its message for a number that is not finite
         }
-        // The members in JSONEncoder's sorted order, written without sorting.
-        var members: [(key: String, value: String)] = []
-        if let box { members.append(("box", jsonArray(box.map(String.init)))) }
-        if let file { members.append(("file", jsonString(file))) }
-        if let input { members.append(("input", jsonString(input))) }
-        if let label { members.append(("label", String(label))) }
-        members += [("not_a_digit", String(notADigit)), ("prediction", prediction.map(String.init) ?? "null"),
-                    ("probabilities", jsonArray(probabilities)), ("probability", probability)]
-        if let reason { members.append(("reason", jsonString(reason))) }
-        members += [("scores", jsonArray(scores)),
-                    ("top", jsonArray(top.map { "{\"digit\":\($0.digit),\"probability\":\(jsonNumber($0.probability)!)}" })),
-                    ("unsure", String(unsure)), ("verdict", jsonString(verdict))]
-        return "{" + members.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
+        // The members in JSONEncoder's sorted order, appended to one string.
+        var out = "{"
+        out.reserveCapacity(512 + (input?.utf8.count ?? 0) + (file?.utf8.count ?? 0))
+        func member(_ key: String, _ value: String) {
+            if out.utf8.count > 1 { out += "," }
+            out += "\"" + key + "\":" + value
+        }
+        func numbers(_ values: [Float]) -> String { "[" + values.map { jsonNumber($0)! }.joined(separator: ",") + "]" }
+        if let box { member("box", "[" + box.map(String.init).joined(separator: ",") + "]") }
+        if let file { member("file", jsonString(file)) }
+        if let input { member("input", jsonString(input)) }
+        if let label { member("label", String(label)) }
+        member("not_a_digit", String(notADigit))
+        member("prediction", prediction.map(String.init) ?? "null")
+        member("probabilities", numbers(probabilities))
+        member("probability", jsonNumber(probability)!)
+        if let reason { member("reason", jsonString(reason)) }
+        member("scores", numbers(scores))
+        member("top", "[" + top.map { "{\"digit\":\($0.digit),\"probability\":\(jsonNumber($0.probability)!)}" }.joined(separator: ",") + "]")
+        member("unsure", String(unsure))
+        member("verdict", jsonString(verdict))
+        return out + "}"
     }
 }
 

@@ -1,5 +1,7 @@
 /// `s` as a JSON string literal: the one escaping used for model headers and printed JSON.
 public func jsonString(_ s: String) -> String {
+    // Most strings (base64, digits' verdicts, plain file names) need no escape at all.
+    if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) { return "\"" + s + "\"" }
     var out = "\""
     for scalar in s.unicodeScalars {
         switch scalar {
@@ -26,9 +28,4 @@ func jsonNumber(_ x: Float) -> String? {
     guard x.isFinite else { return nil }
     let text = x.description
     return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
-}
-
-/// `[a,b,…]` of values already written as JSON.
-func jsonArray(_ values: [String]) -> String {
-    "[" + values.joined(separator: ",") + "]"
 }
