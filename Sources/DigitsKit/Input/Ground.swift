@@ -37,8 +37,8 @@ enum Ground {
         let below = residuals.filter { $0 < middle - 4 * sigma }.count, above = residuals.filter { $0 > middle + 4 * sigma }.count
         if max(below, above) >= 3 && max(below, above) >= 2 * min(below, above) { return below > above }
         let ground = percentile(image.border, 0.5)
-        let sorted = image.values.sorted()
-        let low = sorted[Int(Float(sorted.count - 1) * 0.01)], high = sorted[Int(Float(sorted.count - 1) * 0.99)]
+        let last = image.values.count - 1
+        let low = orderStatistic(image.values, Int(Float(last) * 0.01)), high = orderStatistic(image.values, Int(Float(last) * 0.99))
         if high - low < 1 { return ground > 127 }
         return high - ground < ground - low
     }
@@ -54,8 +54,32 @@ enum Ground {
 
     /// The `q` quantile of `values` (nearest rank; `values` not empty).
     static func percentile(_ values: [Float], _ q: Float) -> Float {
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, Int(Float(sorted.count - 1) * q + 0.5))]
+        orderStatistic(values, min(values.count - 1, Int(Float(values.count - 1) * q + 0.5)))
+    }
+
+    /// `values.sorted()[k]`, found by selection (Hoare's quickselect, median-of-three pivots)
+    /// in linear time rather than by sorting: the ground of a picture takes several of these.
+    /// After 64 rounds (inputs arranged against the pivots) the part left is sorted instead,
+    /// so the time stays O(n log n) at worst.
+    static func orderStatistic(_ values: [Float], _ k: Int) -> Float {
+        var a = values
+        var (lo, hi) = (0, a.count - 1)
+        for _ in 0..<64 {
+            guard lo < hi else { return a[k] }
+            let (p, q, r) = (a[lo], a[(lo + hi) / 2], a[hi])
+            let pivot = max(min(p, q), min(max(p, q), r))
+            var (i, j) = (lo, hi)
+            while i <= j {
+                while a[i] < pivot { i += 1 }
+                while a[j] > pivot { j -= 1 }
+                if i <= j {
+                    a.swapAt(i, j)
+                    (i, j) = (i + 1, j - 1)
+                }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { return a[k] }
+        }
+        return a[lo...hi].sorted()[k - lo]
     }
 }
 
@@ -135,23 +159,24 @@ struct Surface: Sendable {
     /// The quadratic through the included cells (normal equations, Gaussian elimination with
     /// partial pivoting); nil when they do not determine it (all on one line, say).
     private static func leastSquares(_ cells: [Cell], _ included: [Bool]) -> Surface? {
-        var a = [[Double]](repeating: [Double](repeating: 0, count: 7), count: 6)
+        // The 6 × 7 augmented matrix, row-major in one array (row i at 7i).
+        var a = [Double](repeating: 0, count: 42)
         for (cell, use) in zip(cells, included) where use {
-            let basis = [1, cell.u, cell.v, cell.u * cell.u, cell.u * cell.v, cell.v * cell.v]
+            let b: [Double] = [1, cell.u, cell.v, cell.u * cell.u, cell.u * cell.v, cell.v * cell.v]
             for i in 0..<6 {
-                for j in 0..<6 { a[i][j] += basis[i] * basis[j] }
-                a[i][6] += basis[i] * Double(cell.level)
+                for j in 0..<6 { a[7 * i + j] += b[i] * b[j] }
+                a[7 * i + 6] += b[i] * Double(cell.level)
             }
         }
         for column in 0..<6 {
-            let pivot = (column..<6).max { abs(a[$0][column]) < abs(a[$1][column]) }!
-            guard abs(a[pivot][column]) > 1e-9 else { return nil }
-            a.swapAt(column, pivot)
+            let pivot = (column..<6).max { abs(a[7 * $0 + column]) < abs(a[7 * $1 + column]) }!
+            guard abs(a[7 * pivot + column]) > 1e-9 else { return nil }
+            for k in 0..<7 { a.swapAt(7 * column + k, 7 * pivot + k) }
             for row in 0..<6 where row != column {
-                let factor = a[row][column] / a[column][column]
-                for k in column..<7 { a[row][k] -= factor * a[column][k] }
+                let factor = a[7 * row + column] / a[7 * column + column]
+                for k in column..<7 { a[7 * row + k] -= factor * a[7 * column + k] }
             }
         }
-        return Surface(coefficients: (0..<6).map { a[$0][6] / a[$0][$0] })
+        return Surface(coefficients: (0..<6).map { (i: Int) -> Double in a[7 * i + 6] / a[7 * i + i] })
     }
 }
