@@ -438,20 +438,51 @@ def main():
         second = subprocess.run([args.server, "--port", str(port), "--model", MODEL], capture_output=True, text=True, timeout=60)
         check(second.returncode == 1 and second.stderr.strip().endswith(f"port {port} on 127.0.0.1 is already in use (another digits-server?): choose another with --port"),
               f"a second server on the same port says the port is taken ({second.returncode}: {second.stderr.strip()[-120:]!r})")
-        refused_after, answers = sigterm_under_load(server, base, port)
+        refused_after, answers, in_flight, idle = sigterm_under_load(server, base, port)
         check(refused_after is not None and refused_after < 1.0,
               f"under load, SIGTERM stops new connections at once (refused after {refused_after} s; {answers})")
+        check(in_flight.startswith(b"HTTP/1.1 200 ") and b'"prediction":1' in in_flight,
+              f"a request half sent when SIGTERM came is finished and answered ({in_flight[:60]!r})")
+        check(idle == b"", f"an idle kept-alive connection is closed cleanly at SIGTERM, not reset ({idle!r})")
     finally:
         server.terminate()  # SIGTERM: a graceful shutdown (again, if the test above did not)
         code = server.wait(timeout=15)
     check(code == 0, f"SIGTERM shuts the server down cleanly (exit {code})")
 
 
+def server_has_read(port, client):
+    """Whether the server has read every byte `client` (a connected socket) sent it: Linux's
+    /proc/net/tcp shows the server side's receive queue, empty once the server read it."""
+    client_port = client.getsockname()[1]
+    with open("/proc/net/tcp") as table:
+        for line in table.readlines()[1:]:
+            fields = line.split()
+            local, remote, queues = fields[1], fields[2], fields[4]
+            if int(local.split(":")[1], 16) == port and int(remote.split(":")[1], 16) == client_port:
+                return int(queues.split(":")[1], 16) == 0
+    return False
+
+def wait_until(condition, what, seconds=5):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            check(False, f"timed out waiting until {what}")
+        time.sleep(0.005)  # polling the condition, not standing in for it
+
 def sigterm_under_load(server, base, port):
-    """Four clients post CSV digits in a loop; SIGTERM; then a new connection is tried every
-    20 ms. Returns the seconds until one was refused (None if none was within 5 s), and how the
-    clients' requests ended."""
+    """Four clients post CSV digits in a loop; one more connection has sent a request's head
+    and half its body (and the server has read them), another is idle after an answer;
+    SIGTERM; then a new connection is tried every 20 ms. Returns the seconds until one was
+    refused (None if none was within 5 s), how the clients' requests ended, what the half-sent
+    request got once its body was finished, and what the idle connection got."""
     body = ",".join("255" if 12 <= i % 28 <= 14 and 4 <= i // 28 < 24 else "0" for i in range(784)).encode()
+    head = b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nContent-Length: %d\r\n\r\n" % len(body)
+    half = socket.create_connection(("127.0.0.1", port), timeout=10)
+    half.sendall(head + body[:1000])
+    wait_until(lambda: server_has_read(port, half), "the server read the half-sent request")
+    idle = socket.create_connection(("127.0.0.1", port), timeout=10)
+    idle.sendall(head + body)
+    check(idle.recv(65536).startswith(b"HTTP/1.1 200 "), "a kept-alive connection is answered")
     stop, answers, lock = threading.Event(), {}, threading.Lock()
     def client():
         while not stop.is_set():
@@ -479,7 +510,18 @@ def sigterm_under_load(server, base, port):
     stop.set()
     for c in clients:
         c.join(timeout=15)
-    return refused_after, answers
+    half.sendall(body[1000:])
+    in_flight = b""
+    while b"}" not in in_flight:
+        chunk = half.recv(65536)
+        if not chunk:
+            break
+        in_flight += chunk
+    try:
+        closed = idle.recv(100)
+    except OSError as error:
+        closed = repr(error).encode()
+    return refused_after, answers, in_flight, closed
 
 if __name__ == "__main__":
     main()

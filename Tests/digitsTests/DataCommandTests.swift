@@ -49,6 +49,7 @@ struct DataCommandTests {
         let result = try Binary.run(["data", "fetch", "--data", dir, "--mirror", "file:///nonexistent/mirror/"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("could not download"))
+        #expect(result.stderr.contains("Offline?"))
         #expect(result.stderr.contains(dir))
         #expect(result.stderr.split(separator: "\n").count == 1)
     }

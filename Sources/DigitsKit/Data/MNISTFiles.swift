@@ -134,7 +134,10 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         let tried = attempts.map { "\($0.url): \($0.reason)" }.joined(separator: "; ")
-        return "\(file): could not download (\(tried)). Offline? Put the four MNIST files (.gz or not) in \(directory), or point --data / MNIST_DIR at a folder that has them"
+        // "Offline?" only when no mirror answered with a file: one that sent the wrong bytes was reached.
+        let reached = attempts.contains { $0.reason.hasPrefix("checksum mismatch") }
+        let hint = reached ? "A mirror sent a file that is not MNIST's (a changed or wrong mirror?)." : "Offline?"
+        return "\(file): could not download (\(tried)). \(hint) Put the four MNIST files (.gz or not) in \(directory), or point --data / MNIST_DIR at a folder that has them"
     }
 }
 
