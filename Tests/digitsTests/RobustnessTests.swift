@@ -245,3 +245,25 @@ struct HugePictureTests {
         #expect(rawPeak.bytes < (Self.sanitized ? 250 : 150) << 20, "--raw decoded the picture before refusing it: peak \(rawPeak.bytes / (1 << 20)) MB")
     }
 }
+
+/// A CSV of 100 MB in one line (784 fields, the last one huge, or a few huge ones) is read in
+/// about one byte a byte: the file itself, no String of it, no copy of a field to name it.
+@Suite("digits query on a CSV line of 100 MB")
+struct HugeCSVTests {
+    @Test(.disabled(if: HugePictureTests.sanitized, "AddressSanitizer adds its own memory"))
+    func aHundredMegabyteLineIsReadInAboutOneByteAByte() throws {
+        let size = 100 << 20
+        let folder = Fixture.folder()
+        let cases: [(name: String, bytes: [UInt8])] = [
+            ("last.csv", Array(String(repeating: "0,", count: 783).utf8) + [UInt8](repeating: UInt8(ascii: "1"), count: size)),
+            ("every.csv", Array(([String](repeating: String(repeating: "7", count: size / 784), count: 784)).joined(separator: ",").utf8)),
+        ]
+        for (name, bytes) in cases {
+            Fixture.write(bytes, to: folder + "/" + name)
+            let read = try HugePictureTests.peak(["query", folder + "/" + name])
+            #expect(read.status == 1, "\(name): a line of over-long numbers is a bad line")
+            // The file once, and 64 MB for the program itself (about 30 here).
+            #expect(read.bytes <= bytes.count + 64 << 20, "\(name): peak \(read.bytes / (1 << 20)) MB for a \(bytes.count / (1 << 20)) MB file")
+        }
+    }
+}

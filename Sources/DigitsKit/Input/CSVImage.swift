@@ -111,7 +111,9 @@ public enum CSVImage {
 
     /// The label (with 785 fields) and the 784 intensities of a line's fields.
     private static func row(_ text: Span<UInt8>, _ fields: [Range<Int>], number: Int, path: String) -> Result<Row, InputError> {
-        func string(_ field: Range<Int>) -> String { String(decoding: field.map { text[$0] }, as: UTF8.self) }
+        // A message shows a field's first 20 characters: at most 84 bytes are copied for it,
+        // however long the field (a 200 MB field is not copied twice to be named).
+        func string(_ field: Range<Int>) -> String { String(decoding: field.prefix(84).map { text[$0] }, as: UTF8.self) }
         var label: Int?
         var first = 0
         if fields.count == 785 {
