@@ -72,7 +72,7 @@ test-browser:
 	$(SWIFT) build --product digits
 	python3 Tests/Browser/page_test.py --server .build/debug/digits-server --digits .build/debug/digits --out .build/browser
 
-## load-test: wrk against the release server for 10 s: prediction and health-check throughput and latency, from one run (reported, not gated)
+## load-test: wrk against the release server, 5 interleaved rounds of 3 s each: prediction and health-check throughput (medians) from one run (reported, not gated)
 load-test:
 	$(SWIFT) build -c release --product digits-server
 	bash Tests/Browser/load_test.sh $(RELEASE)/digits-server

@@ -56,14 +56,24 @@ public struct Network: Sendable, Equatable {
     /// compute the same numbers faster; this is their reference.
     public func feedforward(_ x: [Float]) -> Activations {
         precondition(x.count == inputCount)
+        let (H, O) = (hiddenCount, outputCount)
         var z_h = b_h
-        for i in 0..<inputCount where x[i] != 0 {
-            for j in 0..<hiddenCount { z_h[j] += W_ih[i * hiddenCount + j] * x[i] }
+        do {
+            // Spans: the same sums in the same order, checked, without per-element array overhead.
+            let (w, x) = (W_ih.span, x.span)
+            var z = z_h.mutableSpan
+            for i in 0..<inputCount where x[i] != 0 {
+                for j in 0..<H { z[j] += w[i * H + j] * x[i] }
+            }
         }
         let h = z_h.map(sigmoid)
         var z_o = b_o
-        for j in 0..<hiddenCount {
-            for k in 0..<outputCount { z_o[k] += W_ho[j * outputCount + k] * h[j] }
+        do {
+            let (w, a) = (W_ho.span, h.span)
+            var z = z_o.mutableSpan
+            for j in 0..<H {
+                for k in 0..<O { z[k] += w[j * O + k] * a[j] }
+            }
         }
         var o = z_o
         outputLayer.apply(&o)
