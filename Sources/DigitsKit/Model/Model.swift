@@ -44,7 +44,7 @@ public struct Model: Sendable, Equatable {
     public static func optionMetadata(_ options: TrainingOptions, network: Network) -> [String: String] {
         // Written only when on, so that models made without it keep their bytes.
         (options.deskew ? ["deskew": "true"] : [:]).merging(options.nonDigits > 0 ? ["non_digits": String(options.nonDigits)] : [:]) { a, _ in a }.merging([
-            "architecture": "\(network.inputCount)-\(network.hiddenCount)-\(network.outputCount)",
+            "architecture": network.layerSizes,
             "hidden_activation": "sigmoid",
             "output_activation": network.outputLayer.rawValue,
             "loss": options.loss.rawValue,
@@ -87,7 +87,7 @@ public struct Model: Sendable, Equatable {
     /// arbitrary text here.
     public var architecture: String {
         let n = network
-        var parts = ["\(n.inputCount)-\(n.hiddenCount)-\(n.outputCount)", n.outputLayer.rawValue]
+        var parts = [n.layerSizes, n.outputLayer.rawValue]
         if let loss = metadata["loss"].flatMap(Loss.init(rawValue:)) { parts.append(loss.rawValue) }
         return parts.joined(separator: ", ")
     }

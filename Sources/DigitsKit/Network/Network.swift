@@ -43,6 +43,13 @@ public struct Network: Sendable, Equatable {
                   W_ih: wih, W_ho: who, outputLayer: outputLayer)
     }
 
+    /// The layer sizes as people write them, "784-100-10": the one spelling of a network's shape
+    /// in model metadata, the report and messages.
+    public var layerSizes: String { Self.layerSizes([inputCount, hiddenCount, outputCount]) }
+
+    /// `sizes` joined with hyphens, input first.
+    public static func layerSizes(_ sizes: [Int]) -> String { sizes.map(String.init).joined(separator: "-") }
+
     /// Every value the forward pass computes, kept for backpropagation.
     public struct Activations: Sendable {
         public var z_h: [Float]

@@ -54,8 +54,7 @@ extension TrainingReport {
 
     /// One line under the title.
     var summary: String {
-        let n = model.network
-        return "\(n.inputCount)-\(n.hiddenCount)-\(n.outputCount) network, \(percent(evaluation.accuracy)) on \(counted(evaluation.total, "test image")) (\(counted(evaluation.total - evaluation.correct, "mistake")))."
+        return "\(model.network.layerSizes) network, \(percent(evaluation.accuracy)) on \(counted(evaluation.total, "test image")) (\(counted(evaluation.total - evaluation.correct, "mistake")))."
     }
 
     /// The metadata rows: what the model is and how it was made.
