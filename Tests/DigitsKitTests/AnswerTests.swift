@@ -37,14 +37,17 @@ struct AnswerTests {
         #expect(Answer.blank(file: "empty.png").json == encodedLine(Answer.blank(file: "empty.png")))
     }
 
-    /// A file name with control characters: JSONEncoder and the project's escaper may spell an
-    /// escape differently (`\b` or `\u0008`); the JSON must still read back as the same value.
-    @Test func fileNamesWithControlCharactersReadBackTheSame() throws {
+    /// File names with every control character, quotes, backslashes, slashes and characters
+    /// JSON lets through unescaped (DEL, U+2028): escaped as JSONEncoder escapes them.
+    @Test func fileNamesWithControlCharactersAreEscapedAsJSONEncoderDoes() throws {
         var random = Random(seed: 16)
-        let answer = Self.answer(&random, file: "bad\u{8}name\u{1}\t\n\r\u{c}\u{7f}.png")
-        let ours = try JSONSerialization.jsonObject(with: Data(answer.json.utf8)) as? NSDictionary
-        let reference = try JSONSerialization.jsonObject(with: Data(encodedLine(answer).utf8)) as? NSDictionary
-        #expect(ours != nil && ours == reference)
+        let controls = String(String.UnicodeScalarView((0..<32).compactMap(Unicode.Scalar.init)))
+        for file in ["bad\u{8}name\u{1}\t\n\r\u{c}\u{7f}.png", controls, "a\"b\\c/d\u{2028}e\u{7f}.csv"] {
+            let answer = Self.answer(&random, file: file)
+            #expect(answer.json == encodedLine(answer), "\(file.debugDescription)")
+            let back = try JSONSerialization.jsonObject(with: Data(answer.json.utf8)) as? [String: Any]
+            #expect(back?["file"] as? String == file)
+        }
     }
 
     @Test func aNumberThatIsNotFiniteGivesEncodedLinesError() {

@@ -96,6 +96,14 @@ struct CSVEdgeTests {
         }
     }
 
+    /// A long field is copied only in part to be named, cut where a character starts, with "…".
+    @Test func aLongBadFieldIsNamedByItsStartAndAnEllipsis() {
+        let flag = "\u{1F1EB}\u{1F1F7}"  // 🇫🇷: two scalars, 8 bytes
+        let label = "a" + String(repeating: flag, count: 11)  // 89 bytes
+        let rows = CSVImage.parse(Array((label + "," + Self.values.joined(separator: ",")).utf8), path: "f.csv")
+        #expect(rows == [.failure(.badLabel(path: "f.csv", line: 1, text: "a" + String(repeating: flag, count: 10) + "…"))])
+    }
+
     @Test func twoByteOrderMarksAreSkippedToo() throws {
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         let rows = CSVImage.parse(bom + bom + Array(("4," + Self.values.joined(separator: ",")).utf8), path: "bom2.csv")

@@ -42,6 +42,24 @@ struct MNISTFilesTests {
         #expect(results[3].outcome == .missing)
     }
 
+    /// "Offline?" when no mirror could be reached at all; a mirror that sent something that is
+    /// not an IDX file was reached, and the hint says so instead.
+    @Test func theHintSaysOfflineOnlyWhenNoMirrorWasReached() async throws {
+        func failure(_ download: @escaping @Sendable (URL) async throws -> [UInt8]) async -> String {
+            let fetcher = MNISTFetcher(mirrors: ["https://a.invalid/", "https://b.invalid/"], download: download)
+            do {
+                _ = try await fetcher.fetch(into: MNISTDirectory(path: Fixtures.folder())) { _ in }
+                return "fetched"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let offline = await failure { _ in throw URLError(.notConnectedToInternet) }
+        #expect(offline.contains("no network") && offline.contains("Offline? Put the four MNIST files"), "\(offline)")
+        let page = await failure { _ in Array("<html>not found</html>".utf8) }
+        #expect(page.contains("not a valid file") && page.contains("A mirror sent a file that is not MNIST's") && !page.contains("Offline?"), "\(page)")
+    }
+
     @Test func fetchRefusesADownloadWithTheWrongChecksumAndWritesNothing() async throws {
         let dir = MNISTDirectory(path: Fixtures.folder())
         let fetcher = MNISTFetcher(mirrors: ["https://mirror.invalid/mnist/"]) { _ in

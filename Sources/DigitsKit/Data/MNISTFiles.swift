@@ -134,11 +134,17 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         let tried = attempts.map { "\($0.url): \($0.reason)" }.joined(separator: "; ")
-        // "Offline?" only when no mirror answered with a file: one that sent the wrong bytes was reached.
-        let reached = attempts.contains { $0.reason.hasPrefix("checksum mismatch") }
-        let hint = reached ? "A mirror sent a file that is not MNIST's (a changed or wrong mirror?)." : "Offline?"
-        return "\(file): could not download (\(tried)). \(hint) Put the four MNIST files (.gz or not) in \(directory), or point --data / MNIST_DIR at a folder that has them"
+        // "Offline?" only when every mirror failed for want of a network; a mirror that sent
+        // bytes that are not MNIST's was reached, and says something else.
+        let offline = attempts.allSatisfy { $0.reason.hasPrefix(Self.noNetwork) || $0.reason == Self.timedOut }
+        let sentAFile = attempts.contains { $0.reason.hasPrefix("checksum mismatch") || $0.reason.hasPrefix("not a valid file") }
+        let hint = offline ? "Offline? " : sentAFile ? "A mirror sent a file that is not MNIST's (a changed or wrong mirror?). " : ""
+        return "\(file): could not download (\(tried)). \(hint)Put the four MNIST files (.gz or not) in \(directory), or point --data / MNIST_DIR at a folder that has them"
     }
+
+    /// How `MNISTFetcher` words a mirror it could not reach.
+    static let noNetwork = "no network"
+    static let timedOut = "timed out"
 }
 
 /// Downloads the MNIST files that are missing or wrong, from public mirrors in order, checks
@@ -275,8 +281,8 @@ public struct MNISTFetcher: Sendable {
         if let urlError = error as? URLError {
             switch urlError.code {
             case .notConnectedToInternet, .cannotFindHost, .dnsLookupFailed, .cannotConnectToHost, .networkConnectionLost:
-                return "no network (\(urlError.localizedDescription))"
-            case .timedOut: return "timed out"
+                return "\(FetchError.noNetwork) (\(urlError.localizedDescription))"
+            case .timedOut: return FetchError.timedOut
             default: return urlError.localizedDescription
             }
         }

@@ -112,8 +112,14 @@ public enum CSVImage {
     /// The label (with 785 fields) and the 784 intensities of a line's fields.
     private static func row(_ text: Span<UInt8>, _ fields: [Range<Int>], number: Int, path: String) -> Result<Row, InputError> {
         // A message shows a field's first 20 characters: at most 84 bytes are copied for it,
-        // however long the field (a 200 MB field is not copied twice to be named).
-        func string(_ field: Range<Int>) -> String { String(decoding: field.prefix(84).map { text[$0] }, as: UTF8.self) }
+        // however long the field (a 200 MB field is not copied twice to be named), cut where a
+        // character starts, and "…" says when something was left out.
+        func string(_ field: Range<Int>) -> String {
+            guard field.count > 84 else { return String(decoding: field.map { text[$0] }, as: UTF8.self) }
+            var end = field.lowerBound + 84
+            while end > field.lowerBound && text[end] & 0xC0 == 0x80 { end -= 1 }
+            return String(decoding: (field.lowerBound..<end).map { text[$0] }, as: UTF8.self) + "…"
+        }
         var label: Int?
         var first = 0
         if fields.count == 785 {

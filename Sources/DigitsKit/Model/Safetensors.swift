@@ -94,28 +94,28 @@ public enum Safetensors {
     /// header is parsed properly afterwards.
     static func duplicateKey(_ header: ArraySlice<UInt8>) -> (key: String, in: String)? {
         /// An open object (`keys` not nil) or array, the key it stands under, its latest key.
-        struct Container { var keys: Set<[UInt8]>?; let label: [UInt8]; var latest: [UInt8] = [] }
+        struct Container { var keys: Set<String>?; let label: String; var latest = "" }
         var open: [Container] = []
-        var (i, lastString) = (header.startIndex, [UInt8]?.none)
+        var (i, lastString) = (header.startIndex, String?.none)
         while i < header.endIndex {
             let byte = header[i]
             if byte == UInt8(ascii: "\"") {
                 var j = i + 1
                 while j < header.endIndex && header[j] != UInt8(ascii: "\"") { j += header[j] == UInt8(ascii: "\\") ? 2 : 1 }
-                lastString = Array(header[(i + 1)..<min(j, header.endIndex)])
+                lastString = decodedString(header[i..<min(j + 1, header.endIndex)])
                 i = j + 1
                 continue
             }
             switch byte {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
-                open.append(Container(keys: byte == UInt8(ascii: "{") ? [] : nil, label: open.last?.latest ?? []))
+                // An object inside an array is named after the array's key.
+                let label = open.last.map { $0.keys == nil ? $0.label : $0.latest } ?? ""
+                open.append(Container(keys: byte == UInt8(ascii: "{") ? [] : nil, label: label))
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 if !open.isEmpty { open.removeLast() }
             case UInt8(ascii: ":"):
                 if let key = lastString, let last = open.indices.last, open[last].keys != nil {
-                    if !open[last].keys!.insert(key).inserted {
-                        return (String(decoding: key, as: UTF8.self), last == 0 ? "the header" : String(decoding: open[last].label, as: UTF8.self))
-                    }
+                    if !open[last].keys!.insert(key).inserted { return (key, last == 0 ? "the header" : open[last].label) }
                     open[last].latest = key
                 }
             default: break
@@ -126,6 +126,14 @@ public enum Safetensors {
             i += 1
         }
         return nil
+    }
+
+    /// A JSON string literal (quotes included) as the parser reads it: escapes decoded, so that
+    /// `"b_o"` and `"b\u005fo"` are the same key, as they are to JSONSerialization (and two
+    /// spellings Swift's `String` holds equal, é and e + U+0301, are one key too).
+    private static func decodedString(_ literal: ArraySlice<UInt8>) -> String? {
+        guard literal.contains(UInt8(ascii: "\\")) else { return String(decoding: literal.dropFirst().dropLast(), as: UTF8.self) }
+        return (try? JSONSerialization.jsonObject(with: Data(literal), options: .fragmentsAllowed)) as? String
     }
 
     /// Model files larger than this are refused before they are read.

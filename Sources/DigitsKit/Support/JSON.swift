@@ -10,6 +10,9 @@ public func jsonString(_ s: String) -> String {
         case "\n": out += "\\n"
         case "\r": out += "\\r"
         case "\t": out += "\\t"
+        // As JSONEncoder writes them, so that the hand-written `Answer.json` is its text exactly.
+        case "\u{8}": out += "\\b"
+        case "\u{c}": out += "\\f"
         default:
             if scalar.value < 0x20 {
                 let hex = String(scalar.value, radix: 16)
