@@ -119,7 +119,7 @@ struct SafetensorsTests {
             if case .invalidHeader(_, let reason) = $0 { reason == "the key \"b_o\" appears twice in the header" } else { false }
         }
         func duplicate(_ json: String) -> String? {
-            Safetensors.duplicateKey(ArraySlice(Array(json.utf8))).map { "\($0.key) in \($0.in)" }
+            Safetensors.duplicateKey(ArraySlice(Array(json.utf8))).map { "\($0.key) in \($0.in ?? "the header")" }
         }
         // Equal keys in different objects, a key equal to a value, arrays of strings: no duplicate.
         #expect(duplicate("{\"a\":{\"a\":1,\"b\":[\"a\",\"a\"]},\"c\" : \"a\",\"d\":[{\"a\":1},{\"a\":2}]}") == nil)

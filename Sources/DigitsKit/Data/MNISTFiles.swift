@@ -137,14 +137,16 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         // "Offline?" only when every mirror failed for want of a network; a mirror that sent
         // bytes that are not MNIST's was reached, and says something else.
         let offline = attempts.allSatisfy { $0.reason.hasPrefix(Self.noNetwork) || $0.reason == Self.timedOut }
-        let sentAFile = attempts.contains { $0.reason.hasPrefix("checksum mismatch") || $0.reason.hasPrefix("not a valid file") }
+        let sentAFile = attempts.contains { $0.reason.hasPrefix(Self.checksumMismatch) || $0.reason.hasPrefix(Self.notAValidFile) }
         let hint = offline ? "Offline? " : sentAFile ? "A mirror sent a file that is not MNIST's (a changed or wrong mirror?). " : ""
         return "\(file): could not download (\(tried)). \(hint)Put the four MNIST files (.gz or not) in \(directory), or point --data / MNIST_DIR at a folder that has them"
     }
 
-    /// How `MNISTFetcher` words a mirror it could not reach.
+    /// How `MNISTFetcher` words a mirror it could not reach, and one that sent the wrong file.
     static let noNetwork = "no network"
     static let timedOut = "timed out"
+    static let checksumMismatch = "checksum mismatch"
+    static let notAValidFile = "not a valid file"
 }
 
 /// Downloads the MNIST files that are missing or wrong, from public mirrors in order, checks
@@ -249,9 +251,10 @@ public struct MNISTFetcher: Sendable {
             guard verification.isOK else {
                 unlink(staging)
                 switch verification.outcome {
-                case .checksumMismatch(let found): attempts.append((url.absoluteString, "checksum mismatch: expected \(file.sha256), found \(found)"))
-                case .invalid(let error): attempts.append((url.absoluteString, "not a valid file: \(error)"))
-                default: attempts.append((url.absoluteString, "not a valid file"))
+                case .checksumMismatch(let found):
+                    attempts.append((url.absoluteString, "\(FetchError.checksumMismatch): expected \(file.sha256), found \(found)"))
+                case .invalid(let error): attempts.append((url.absoluteString, "\(FetchError.notAValidFile): \(error)"))
+                default: attempts.append((url.absoluteString, FetchError.notAValidFile))
                 }
                 continue
             }

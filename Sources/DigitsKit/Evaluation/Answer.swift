@@ -71,8 +71,9 @@ public struct Answer: Encodable, Sendable, Equatable {
             if out.utf8.count > 1 { out += "," }
             out += "\"" + key + "\":" + value
         }
-        func numbers(_ values: [Float]) -> String { "[" + values.map { jsonNumber($0)! }.joined(separator: ",") + "]" }
-        if let box { member("box", "[" + box.map(String.init).joined(separator: ",") + "]") }
+        func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
+        func numbers(_ values: [Float]) -> String { array(values.map { jsonNumber($0)! }) }
+        if let box { member("box", array(box.map(String.init))) }
         if let file { member("file", jsonString(file)) }
         if let input { member("input", jsonString(input)) }
         if let label { member("label", String(label)) }
@@ -82,7 +83,7 @@ public struct Answer: Encodable, Sendable, Equatable {
         member("probability", jsonNumber(probability)!)
         if let reason { member("reason", jsonString(reason)) }
         member("scores", numbers(scores))
-        member("top", "[" + top.map { "{\"digit\":\($0.digit),\"probability\":\(jsonNumber($0.probability)!)}" }.joined(separator: ",") + "]")
+        member("top", array(top.map { "{\"digit\":\($0.digit),\"probability\":\(jsonNumber($0.probability)!)}" }))
         member("unsure", String(unsure))
         member("verdict", jsonString(verdict))
         return out + "}"

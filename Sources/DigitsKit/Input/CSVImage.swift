@@ -106,7 +106,8 @@ public enum CSVImage {
         values.append(Float(value))
         if values.count == 784 { return (nil, values) }
         guard values.count == 785, values[0] <= 9 else { return nil }
-        return (Int(values[0]), Array(values[1...]))
+        let label = Int(values.removeFirst())
+        return (label, values)
     }
 
     /// The label (with 785 fields) and the 784 intensities of a line's fields.
@@ -115,10 +116,10 @@ public enum CSVImage {
         // however long the field (a 200 MB field is not copied twice to be named), cut where a
         // character starts, and "…" says when something was left out.
         func string(_ field: Range<Int>) -> String {
-            guard field.count > 84 else { return String(decoding: field.map { text[$0] }, as: UTF8.self) }
+            guard field.count > 84 else { return Self.string(text, field) }
             var end = field.lowerBound + 84
             while end > field.lowerBound && text[end] & 0xC0 == 0x80 { end -= 1 }
-            return String(decoding: (field.lowerBound..<end).map { text[$0] }, as: UTF8.self) + "…"
+            return Self.string(text, field.lowerBound..<end) + "…"
         }
         var label: Int?
         var first = 0
@@ -183,7 +184,12 @@ public enum CSVImage {
                 return nil
             }
         }
-        return Double(String(decoding: field.map { text[$0] }, as: UTF8.self))
+        return Double(string(text, field))
+    }
+
+    /// The bytes of `range` as text (invalid UTF-8 repaired).
+    private static func string(_ text: Span<UInt8>, _ range: Range<Int>) -> String {
+        String(decoding: range.map { text[$0] }, as: UTF8.self)
     }
 
     /// One image as a CSV line: the label first unless nil, then 784 integers.

@@ -87,22 +87,24 @@ public enum Safetensors {
     }
 
     /// The first key that appears twice in one object of the header, at any depth (the tensor
-    /// entries or `__metadata__`), with the path of that object; nil when there is none.
+    /// entries or `__metadata__`), with the key the object stands under (nil: the header
+    /// itself); nil when there is none.
     /// JSONSerialization keeps one of two equal keys silently: a file that names a tensor or a
     /// metadata entry twice must be refused as such, not read with one of them dropped (or
     /// refused for the gap the dropped tensor leaves). Scans strings and nesting only; the
     /// header is parsed properly afterwards.
-    static func duplicateKey(_ header: ArraySlice<UInt8>) -> (key: String, in: String)? {
+    static func duplicateKey(_ header: ArraySlice<UInt8>) -> (key: String, in: String?)? {
         /// An open object (`keys` not nil) or array, the key it stands under, its latest key.
         struct Container { var keys: Set<String>?; let label: String; var latest = "" }
         var open: [Container] = []
-        var (i, lastString) = (header.startIndex, String?.none)
+        // The last string literal, quotes included, while only blanks follow it: a key if a colon comes.
+        var (i, lastString) = (header.startIndex, Range<Int>?.none)
         while i < header.endIndex {
             let byte = header[i]
             if byte == UInt8(ascii: "\"") {
                 var j = i + 1
                 while j < header.endIndex && header[j] != UInt8(ascii: "\"") { j += header[j] == UInt8(ascii: "\\") ? 2 : 1 }
-                lastString = decodedString(header[i..<min(j + 1, header.endIndex)])
+                lastString = i..<min(j + 1, header.endIndex)
                 i = j + 1
                 continue
             }
@@ -114,14 +116,16 @@ public enum Safetensors {
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 if !open.isEmpty { open.removeLast() }
             case UInt8(ascii: ":"):
-                if let key = lastString, let last = open.indices.last, open[last].keys != nil {
-                    if !open[last].keys!.insert(key).inserted { return (key, last == 0 ? "the header" : open[last].label) }
+                if let literal = lastString, let last = open.indices.last, open[last].keys != nil,
+                   let key = decodedString(header[literal]) {
+                    if !open[last].keys!.insert(key).inserted { return (key, last == 0 ? nil : open[last].label) }
                     open[last].latest = key
                 }
             default: break
             }
-            if ![UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: ":")].contains(byte) {
-                lastString = nil
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: ":"): break
+            default: lastString = nil
             }
             i += 1
         }
@@ -165,7 +169,7 @@ public enum Safetensors {
         }
 
         if let (key, object) = duplicateKey(bytes[8..<headerEnd]) {
-            throw .invalidHeader(path: path, reason: "the key \(jsonString(key)) appears twice in \(object == "the header" ? object : jsonString(object))")
+            throw .invalidHeader(path: path, reason: "the key \(jsonString(key)) appears twice in \(object.map(jsonString) ?? "the header")")
         }
         var metadata: [String: String] = [:]
         if let meta = header["__metadata__"] {

@@ -54,7 +54,7 @@ extension TrainingReport {
 
     /// One line under the title.
     var summary: String {
-        return "\(model.network.layerSizes) network, \(percent(evaluation.accuracy)) on \(counted(evaluation.total, "test image")) (\(counted(evaluation.total - evaluation.correct, "mistake")))."
+        "\(model.network.layerSizes) network, \(percent(evaluation.accuracy)) on \(counted(evaluation.total, "test image")) (\(counted(evaluation.total - evaluation.correct, "mistake")))."
     }
 
     /// The metadata rows: what the model is and how it was made.
