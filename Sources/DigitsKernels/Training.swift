@@ -85,27 +85,10 @@ extension Kernels {
     @inline(__always)
     package static func deltas(_ p: PackedNetwork, label: Int, _ s: KernelSettings, _ ws: Workspace) -> Double {
         let (w, O) = (p.width, p.outputCount)
-        var best = 0
-        for k in 1..<O where ws.o[k] > ws.o[best] { best = k }
+        let (J, hit) = outputDeltas(ws.o, count: O, label: label, s, delta: ws.delta_o, back: ws.back)
         // Training accuracy is over the digits: a picture that is no digit is neither a hit nor
         // counted (Trainer divides by the digits seen).
-        let isDigit = label < O
-        if isDigit && best == label { ws.hits += 1 }
-        let other = isDigit ? s.targetLow : s.nonDigitLevel
-        var J = 0.0
-        for k in 0..<O {
-            let o = ws.o[k]
-            let t = k == label ? s.targetHigh : other
-            let diff = o - t
-            if !s.crossEntropy {
-                J += 0.5 * Double(diff * diff)  // doc 000 eq. 3
-                ws.delta_o[k] = diff * (o * (1 - o))  // doc 000 eq. 7
-            } else {
-                if t != 0 { J -= Double(t) * log(Double(max(o, 1e-30))) }  // doc 003
-                ws.delta_o[k] = diff  // doc 003: δ = o − t
-            }
-            ws.back[k] = s.exactRule ? ws.delta_o[k] : diff
-        }
+        if hit { ws.hits += 1 }
         for v in 0..<w {
             var sum = Vector()
             for k in 0..<O { sum = sum.addingProduct(Vector(repeating: ws.back[k]), p.W_hoT[k * w + v]) }
@@ -213,30 +196,33 @@ extension Kernels {
     /// W ← W + V (classical) or W ← W + μV + G (Nesterov's look-ahead, in the form of
     /// Sutskever et al. 2013); G is cleared for the next batch.
     package static func applyMomentum(_ p: PackedNetwork, _ m: MomentumState, mu: Float, nesterov: Bool, decay: Float) {
-        let mu = Vector(repeating: mu)
-        let minusDecay = Vector(repeating: -decay)
-        @inline(__always) func combine(_ P: UnsafeMutablePointer<Vector>, _ V: UnsafeMutablePointer<Vector>,
-                                       _ G: UnsafeMutablePointer<Vector>, count: Int, weights: Bool) {
-            for i in 0..<count {
-                var g = G[i]
-                if weights && decay != 0 { g = g.addingProduct(minusDecay, P[i]) }
-                let v = g.addingProduct(V[i], mu)
-                V[i] = v
-                P[i] += nesterov ? g.addingProduct(v, mu) : v
-                G[i] = Vector()
-            }
-        }
         let (I, O, w) = (p.inputCount, p.outputCount, p.width)
-        combine(p.W_ih, m.velocity.W_ih, m.step.W_ih, count: I * w, weights: true)
-        combine(p.W_hoT, m.velocity.W_hoT, m.step.W_hoT, count: O * w, weights: true)
-        combine(p.b_h, m.velocity.b_h, m.step.b_h, count: w, weights: false)
-        let muScalar = mu[0]
+        combineMomentum(p.W_ih, m.velocity.W_ih, m.step.W_ih, count: I * w, mu: mu, nesterov: nesterov, decay: decay)
+        combineMomentum(p.W_hoT, m.velocity.W_hoT, m.step.W_hoT, count: O * w, mu: mu, nesterov: nesterov, decay: decay)
+        combineMomentum(p.b_h, m.velocity.b_h, m.step.b_h, count: w, mu: mu, nesterov: nesterov, decay: 0)
+        let muScalar = mu
         for k in 0..<O {
             let g = m.step.b_o[k]
             let v = g.addingProduct(m.velocity.b_o[k], muScalar)
             m.velocity.b_o[k] = v
             p.b_o[k] += nesterov ? g.addingProduct(v, muScalar) : v
             m.step.b_o[k] = 0
+        }
+    }
+
+    /// P ← P + V or P + μV + G with V ← μV + G, G having taken the decay G −= decay·P first (0
+    /// for biases); G is cleared for the next batch. The formula of `Momentum`, over vectors.
+    @inline(__always)
+    static func combineMomentum(_ P: UnsafeMutablePointer<Vector>, _ V: UnsafeMutablePointer<Vector>, _ G: UnsafeMutablePointer<Vector>,
+                                count: Int, mu: Float, nesterov: Bool, decay: Float) {
+        let (mu, minusDecay) = (Vector(repeating: mu), Vector(repeating: -decay))
+        for i in 0..<count {
+            var g = G[i]
+            if decay != 0 { g = g.addingProduct(minusDecay, P[i]) }
+            let v = g.addingProduct(V[i], mu)
+            V[i] = v
+            P[i] += nesterov ? g.addingProduct(v, mu) : v
+            G[i] = Vector()
         }
     }
 

@@ -44,13 +44,40 @@ extension Schedule: ExpressibleByArgument {}
 extension Augmentation: ExpressibleByArgument {}
 extension InputScaling: ExpressibleByArgument {}
 extension TargetEncoding: ExpressibleByArgument {}
+extension HiddenActivation: ExpressibleByArgument {}
+
+/// `--hidden 300,100`: the hidden layers' sizes, input side first.
+struct HiddenSizes: ExpressibleByArgument, Equatable {
+    var sizes: [Int]
+
+    init(_ sizes: [Int]) { self.sizes = sizes }
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !parts.isEmpty, parts.count <= 32 else { return nil }
+        var sizes: [Int] = []
+        for part in parts {
+            guard let n = Int(part) else { return nil }
+            sizes.append(n)
+        }
+        self.sizes = sizes
+    }
+
+    var defaultValueDescription: String { sizes.map(String.init).joined(separator: ",") }
+}
 
 /// How the network is built and trained. The numeric options parse their value
 /// `.unconditional`ly, so that `--seed -1` or `--lr -1` is read as a (refused) number rather
 /// than as an unknown option leaving "Missing value".
 struct TrainingArguments: ParsableArguments {
-    @Option(parsing: .unconditional, help: "Hidden units (the H of 784-H-10).")
-    var hidden = 100
+    @Option(parsing: .unconditional, help: ArgumentHelp("Hidden layers' sizes, input side first: 100 is doc 001's 784-100-10, 300,100 is 784-300-100-10 (doc 004's network of any depth).", valueName: "n[,n…]"))
+    var hidden = HiddenSizes([100])
+
+    @Option(help: "Hidden layers' activation: sigmoid (the documents'), tanh or relu (the usual choice for deeper networks). Weights start from normal(0, n_next^−½) for sigmoid (doc 001), n_in^−½ for tanh, (2/n_in)^½ for relu.")
+    var activation = HiddenActivation.sigmoid
+
+    @Option(parsing: .unconditional, help: "Dropout on the hidden layers: each unit is dropped from an example's step with probability p and the kept ones scaled by 1/(1 − p); off at evaluation. Drawn from the seed, so runs stay bit-reproducible.")
+    var dropout: Float = 0
 
     @Option(help: "Learning rule: exact (the true gradient, with biases) or classic (doc 001's update, no biases).")
     var rule = Rule.exact
@@ -113,7 +140,11 @@ struct TrainingArguments: ParsableArguments {
         guard (1...2).contains(threads) else { throw ValidationError("--threads must be 1 or 2, got \(threads)") }
         guard (0...50_000).contains(validation) else { throw ValidationError("--validation must be 0…50000, got \(validation)") }
         guard (0...100_000).contains(nonDigits) else { throw ValidationError("--non-digits must be 0…100000, got \(nonDigits)") }
-        guard (1...10_000).contains(hidden) else { throw ValidationError("--hidden must be 1…10000, got \(hidden)") }
+        guard (1...15).contains(hidden.sizes.count) else { throw ValidationError("--hidden takes 1…15 layer sizes, got \(hidden.sizes.count)") }
+        for n in hidden.sizes where !(1...10_000).contains(n) {
+            throw ValidationError("--hidden sizes must be 1…10000 each, got \(n)")
+        }
+        guard dropout.isFinite, dropout >= 0, dropout <= 0.9 else { throw ValidationError("--dropout must be 0 ≤ p ≤ 0.9, got \(dropout)") }
         guard (1...10_000).contains(epochs) else { throw ValidationError("--epochs must be 1…10000, got \(epochs)") }
         guard learningRate.isFinite, learningRate > 0 else { throw ValidationError("--lr must be a positive number, got \(learningRate)") }
         guard (1...60_000).contains(batchSize) else { throw ValidationError("--batch-size must be 1…60000, got \(batchSize)") }
@@ -133,7 +164,9 @@ struct TrainingArguments: ParsableArguments {
 
     var options: TrainingOptions {
         var o = TrainingOptions()
-        o.hidden = hidden
+        o.hidden = hidden.sizes
+        o.activation = activation
+        o.dropout = dropout
         o.rule = rule
         o.loss = loss
         o.epochs = epochs

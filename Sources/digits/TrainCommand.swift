@@ -98,7 +98,7 @@ struct TrainCommand: ParsableCommand {
         let trainer = Trainer(options: options)
         let chatty = !json && !quiet
         if chatty {
-            Console.line("training 784-\(options.hidden)-10 (\(options.rule.rawValue) rule, \(options.loss.rawValue), \(options.loss.outputLayer.rawValue) outputs) on \(counted(train.count, "image"))\(options.nonDigits > 0 ? " (\(options.nonDigits) of them no digit)" : "") from \(directory.path)")
+            Console.line("training \(Network.layerSizes(options.sizes))\(options.activation == .sigmoid ? "" : " \(options.activation.rawValue)")\(options.dropout > 0 ? " (dropout \(options.dropout))" : "") (\(options.rule.rawValue) rule, \(options.loss.rawValue), \(options.loss.outputLayer.rawValue) outputs) on \(counted(train.count, "image"))\(options.nonDigits > 0 ? " (\(options.nonDigits) of them no digit)" : "") from \(directory.path)")
             if let validation { Console.line("  validation: the last \(counted(validation.count, "training image")), held out (--validation 0 trains on all)") }
             var details = "  \(counted(options.epochs, "epoch")), lr \(options.learningRate) (\(options.schedule.rawValue)"
             if options.warmup > 0 { details += ", \(counted(options.warmup, "warm-up epoch"))" }

@@ -106,7 +106,7 @@ struct AugmentTests {
         }
         let data = Dataset(images: images, labels: labels)
         var options = TrainingOptions()
-        options.hidden = 16
+        options.hidden = [16]
         options.epochs = 6
         options.augment = .elastic
         let a = try Trainer(options: options).train(on: data, evaluateOn: data)

@@ -87,4 +87,60 @@ struct BackpropTests {
         #expect(n.b_h == [5 - 0.5 * 3])
         #expect(n.b_o == [7 - 0.5 * 4])
     }
+
+    /// Doc 004 at depth: central finite differences of the independent Double forward pass agree
+    /// with backprop for every weight and bias of a network of three hidden layers, for each
+    /// hidden activation and both losses. (The relu net's inputs keep every unit's z away from 0,
+    /// where its derivative jumps; a wrong BP2 would miss by far more than the tolerance.)
+    @Test(arguments: HiddenActivation.allCases, Loss.allCases)
+    func exactRuleIsTheGradientAtThreeHiddenLayers(activation: HiddenActivation, loss: Loss) {
+        let n = Reference.network(sizes: [5, 4, 3, 4, 3], activation: activation, output: loss.outputLayer, seed: 11)
+        let x: [Float] = [0.9, 0, 0.3, 1, 0.6]
+        let t = TargetEncoding.onehot.target(1, count: 3, loss: loss)
+        let g = n.backprop(x, target: t, loss: loss, rule: .exact)
+        let eps: Float = activation == .relu ? 1e-3 : 1e-2
+        func numeric(_ perturb: (inout Network, Float) -> Void) -> Double {
+            var plus = n, minus = n
+            perturb(&plus, eps)
+            perturb(&minus, -eps)
+            return (Reference.loss(plus, x: x, t: t, loss: loss) - Reference.loss(minus, x: x, t: t, loss: loss)) / Double(2 * eps)
+        }
+        var checked = 0
+        for l in n.layers.indices {
+            for i in n.layers[l].W.indices {
+                let d = numeric { $0.layers[l].W[i] += $1 }
+                #expect(abs(Double(g.layers[l].W[i]) - d) < 5e-4 + 2e-3 * abs(d), "W_\(l + 1)[\(i)]: \(g.layers[l].W[i]) vs \(d)")
+                checked += 1
+            }
+            for j in n.layers[l].b.indices {
+                let d = numeric { $0.layers[l].b[j] += $1 }
+                #expect(abs(Double(g.layers[l].b[j]) - d) < 5e-4 + 2e-3 * abs(d), "b_\(l + 1)[\(j)]: \(g.layers[l].b[j]) vs \(d)")
+                checked += 1
+            }
+        }
+        #expect(checked == 5 * 4 + 4 * 3 + 3 * 4 + 4 * 3 + 4 + 3 + 4 + 3)
+        #expect(g.layers.allSatisfy { $0.W.contains { $0 != 0 } })
+    }
+
+    /// The classic rule at depth, step by step as doc 001 defines it: the output error
+    /// e = o − t goes down through each layer's weights raw, eˡ = Wˡ⁺¹·eˡ⁺¹, and layer l's step
+    /// is aˡ⁻¹·(eˡ ⊙ f′(zˡ))ᵀ; no biases.
+    @Test func theClassicRuleSendsRawErrorsThroughEveryLayer() {
+        let n = Reference.network(sizes: [3, 4, 2, 2], activation: .sigmoid, seed: 3)
+        let x: [Float] = [0.5, 0.25, 1]
+        let t: [Float] = [1, 0]
+        let g = n.backprop(x, target: t, loss: .mse, rule: .classic)
+        let a = n.feedforward(x).a
+        func times(_ W: [Float], _ v: [Float]) -> [Float] {
+            (0..<W.count / v.count).map { i in v.indices.reduce(0) { $0 + W[i * v.count + $1] * v[$1] } }
+        }
+        let e3 = zip(a[3], t).map { $0 - $1 }
+        let e2 = times(n.layers[2].W, e3), e1 = times(n.layers[1].W, e2)
+        let deltas = [e1, e2, e3].enumerated().map { l, e in e.indices.map { e[$0] * a[l + 1][$0] * (1 - a[l + 1][$0]) } }
+        for l in 0..<3 {
+            let expected = a[l].indices.flatMap { i in deltas[l].map { a[l][i] * $0 } }
+            expectClose(g.layers[l].W, expected, 1e-6)
+            #expect(g.layers[l].b.allSatisfy { $0 == 0 })
+        }
+    }
 }

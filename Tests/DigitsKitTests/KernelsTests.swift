@@ -16,7 +16,8 @@ struct KernelsTests {
 
     /// One epoch the plain way: batches of K in `order`, gradients summed at the batch's start
     /// parameters, then doc 000 §6's update; the learning rate moving linearly over the epoch.
-    static func plainEpoch(_ start: Network, data: Dataset, order: [Int32], settings s: StepSettings) -> Network {
+    static func plainEpoch(_ start: Network, data: Dataset, order: [Int32], settings s: StepSettings,
+                           masks: ((Int) -> [[Float]])? = nil) -> Network {
         var n = start
         var velocity = Gradient(zeroFor: n)
         let momentum = Momentum(mu: s.momentum, nesterov: s.nesterov)
@@ -29,17 +30,23 @@ struct KernelsTests {
             for p in position..<end {
                 let i = Int(order[p])
                 let x = data.image(i).map { s.inputTable[Int($0)] }
-                sum.add(n.backprop(x, target: s.targets.target(Int(data.labels[i]), loss: s.loss), loss: s.loss, rule: s.rule))
+                sum.add(n.backprop(x, target: s.targets.target(Int(data.labels[i]), loss: s.loss), loss: s.loss, rule: s.rule,
+                                   masks: masks?(p)))
             }
             if s.momentum == 0 {
                 n.update(with: sum, batchSize: end - position, learningRate: lr, l2: s.l2)
             } else {
                 // g = −α[(1/K)ΔW + λW] for weights, −α(1/K)Δb for biases, then Momentum.step.
                 let scale = lr / Float(end - position)
-                for i in n.W_ih.indices { momentum.step(&n.W_ih[i], velocity: &velocity.W_ih[i], plainStep: -scale * sum.W_ih[i] - lr * s.l2 * n.W_ih[i]) }
-                for i in n.W_ho.indices { momentum.step(&n.W_ho[i], velocity: &velocity.W_ho[i], plainStep: -scale * sum.W_ho[i] - lr * s.l2 * n.W_ho[i]) }
-                for j in n.b_h.indices { momentum.step(&n.b_h[j], velocity: &velocity.b_h[j], plainStep: -scale * sum.b_h[j]) }
-                for k in n.b_o.indices { momentum.step(&n.b_o[k], velocity: &velocity.b_o[k], plainStep: -scale * sum.b_o[k]) }
+                for l in n.layers.indices {
+                    for i in n.layers[l].W.indices {
+                        momentum.step(&n.layers[l].W[i], velocity: &velocity.layers[l].W[i],
+                                      plainStep: -scale * sum.layers[l].W[i] - lr * s.l2 * n.layers[l].W[i])
+                    }
+                    for j in n.layers[l].b.indices {
+                        momentum.step(&n.layers[l].b[j], velocity: &velocity.layers[l].b[j], plainStep: -scale * sum.layers[l].b[j])
+                    }
+                }
             }
             position = end
         }
@@ -54,8 +61,7 @@ struct KernelsTests {
     }
 
     static func maxDifference(_ a: Network, _ b: Network) -> Float {
-        let pairs = [(a.W_ih, b.W_ih), (a.W_ho, b.W_ho), (a.b_h, b.b_h), (a.b_o, b.b_o)]
-        return pairs.map { zip($0.0, $0.1).map { abs($0 - $1) }.max() ?? 0 }.max()!
+        zip(a.layers, b.layers).map { x, y in zip(x.W + x.b, y.W + y.b).map { abs($0 - $1) }.max() ?? 0 }.max()!
     }
 
     static let cases: [(String, StepSettings)] = [

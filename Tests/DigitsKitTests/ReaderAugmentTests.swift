@@ -27,7 +27,7 @@ struct ReaderAugmentTests {
             #expect(got == expected, "\(kind.rawValue)")
         }
         var options = TrainingOptions()
-        options.hidden = 12
+        options.hidden = [12]
         options.epochs = 2
         let run = try Trainer(options: options).train(on: KernelsTests.dataset(count: 300, seed: 9), evaluateOn: nil)
         #expect(Self.fingerprint(run.network.W_ih + run.network.W_ho + run.network.b_h + run.network.b_o)
@@ -135,7 +135,7 @@ struct ReaderAugmentTests {
 
     @Test func oneOrTwoThreadsGiveTheSameReaderModel() throws {
         var options = TrainingOptions()
-        options.hidden = 12
+        options.hidden = [12]
         options.epochs = 2
         options.batchSize = 8
         options.augment = .readerElastic
@@ -153,7 +153,7 @@ struct ReaderAugmentTests {
         let small = Dataset(images: Array(train.images.prefix(3000 * 784)), labels: Array(train.labels.prefix(3000)))
         let check = Dataset(images: Array(test.images.prefix(1000 * 784)), labels: Array(test.labels.prefix(1000)))
         var options = TrainingOptions()
-        options.hidden = 30
+        options.hidden = [30]
         options.epochs = 3
         options.augment = .reader
         let a = try Trainer(options: options).train(on: small, evaluateOn: check)

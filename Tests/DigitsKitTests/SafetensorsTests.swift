@@ -206,3 +206,43 @@ struct SafetensorsTests {
         for k in 0..<10 { #expect(abs(values[k] - Double(expected[k])) < 1e-5) }
     }
 }
+
+@Suite("Safetensors at any depth")
+struct DeepSafetensorsTests {
+    /// A network of three hidden layers, relu, with momentum's velocity: written as format 2
+    /// with W_1 … W_4 and b_1 … b_4, and read back exactly.
+    @Test func aDeepNetworkRoundTripsExactlyAsFormatTwo() throws {
+        let network = Network(sizes: [784, 20, 13, 7, 10], hiddenActivation: .relu, outputLayer: .softmax, seed: 3)
+        let velocity = Network(sizes: [784, 20, 13, 7, 10], hiddenActivation: .relu, outputLayer: .softmax, seed: 4)
+        let model = Model(network: network, inputs: .unit, metadata: ["note": "deep"], velocity: velocity)
+        let bytes = Safetensors.encode(model)
+        let header = String(decoding: bytes[8..<8 + Int(bytes[0]) + Int(bytes[1]) << 8 + Int(bytes[2]) << 16], as: UTF8.self)
+        #expect(header.contains("\"format_version\":\"2\""))
+        #expect(header.contains("\"hidden_activation\":\"relu\""))
+        #expect(header.contains("\"W_3\":{\"dtype\":\"F32\",\"shape\":[13,7]"))
+        #expect(!header.contains("W_ih"))
+        let back = try Safetensors.decode(bytes, path: "deep.safetensors")
+        #expect(back.network == network)
+        #expect(back.velocity == velocity)
+        #expect(back.network.hiddenActivation == .relu)
+    }
+
+    /// Doc 001's network stays format 1 with W_ih, W_ho, b_h, b_o: every reader of today's files reads it.
+    @Test func oneSigmoidHiddenLayerStaysFormatOne() {
+        let bytes = Safetensors.encode(Model(network: Network(hiddenCount: 5, seed: 1), inputs: .unit))
+        let header = String(decoding: bytes[8..<8 + Int(bytes[0]) + Int(bytes[1]) << 8], as: UTF8.self)
+        #expect(header.contains("\"format_version\":\"1\"") && header.contains("\"W_ih\"") && !header.contains("W_1"))
+    }
+
+    @Test func aLayerThatDoesNotTakeTheOneBeforeIsRefused() {
+        let model = Model(network: Network(sizes: [784, 6, 5, 10], hiddenActivation: .tanh, seed: 3), inputs: .unit)
+        var bytes = Safetensors.encode(model)
+        // W_2 declared [5, 6] against W_1's 6 units: the same byte count, a shape that does not chain.
+        let from = Array("\"W_2\":{\"dtype\":\"F32\",\"shape\":[6,5]".utf8), to = Array("\"W_2\":{\"dtype\":\"F32\",\"shape\":[5,6]".utf8)
+        let at = (0...(bytes.count - from.count)).first { Array(bytes[$0..<$0 + from.count]) == from }!
+        bytes.replaceSubrange(at..<at + from.count, with: to)
+        #expect(throws: ModelError.wrongShape(path: "m", name: "W_2", expected: "[6, units]", found: [5, 6])) {
+            try Safetensors.decode(bytes, path: "m")
+        }
+    }
+}

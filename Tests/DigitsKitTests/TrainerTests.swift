@@ -5,7 +5,7 @@ import Testing
 struct TrainerTests {
     static func options(seed: UInt64 = 1, batch: Int = 1) -> TrainingOptions {
         var o = TrainingOptions()
-        o.hidden = 16
+        o.hidden = [16]
         o.epochs = 3
         o.seed = seed
         o.batchSize = batch

@@ -168,7 +168,7 @@ struct InterruptionTests {
         #expect(left == ["m.checkpoint.safetensors"], "\(left)")
         #expect(try CheckpointFile.load(work + "/m.checkpoint.safetensors", options: {
             var o = TrainingOptions()
-            o.hidden = 16
+            o.hidden = [16]
             o.epochs = 10_000
             o.validation = 0
             return o

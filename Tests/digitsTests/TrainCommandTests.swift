@@ -17,7 +17,7 @@ struct TrainCommandTests {
         #expect(lines.last?.hasPrefix("accuracy: ") == true)
         #expect(result.stderr.isEmpty)  // no progress bar outside a terminal
         let loaded = try Safetensors.load(model)
-        #expect(loaded.network.hiddenCount == 12)
+        #expect(loaded.network.hiddenSizes == [12])
         #expect(loaded.metadata["epochs"] == "3" && loaded.metadata["rule"] == "exact" && loaded.metadata["seed"] == "1")
         #expect(loaded.metadata["test_accuracy"] != nil)
     }

@@ -36,7 +36,7 @@ public enum CheckpointFile {
         do { model = try Safetensors.load(path) } catch { throw .model(error) }
         guard model.metadata["planned_epochs"] != nil else { throw .notACheckpoint(path: path) }
         var expected = Model.optionMetadata(options, network: model.network)
-        expected["architecture"] = Network.layerSizes([Dataset.pixelCount, options.hidden, 10])
+        expected["architecture"] = Network.layerSizes(options.sizes)
         expected["output_activation"] = options.loss.outputLayer.rawValue
         expected["planned_epochs"] = String(options.epochs)
         for key in expected.keys.sorted() where model.metadata[key] != expected[key] {

@@ -5,7 +5,8 @@ import Foundation
 public struct Model: Sendable, Equatable {
     /// Written into every model file and checked on load: the layout of this project's models.
     public static let format = "digits-model"
-    public static let formatVersion = "1"
+    /// The newest format version (`Safetensors.formatVersion(of:)` says which a network is written as).
+    public static let formatVersion = "2"
 
     public var network: Network
     public var inputs: InputScaling
@@ -38,14 +39,15 @@ public struct Model: Sendable, Equatable {
     }
 
     /// The option keys `optionMetadata` writes only when the option is on.
-    static let optionalOptionKeys = ["deskew", "non_digits"]
+    static let optionalOptionKeys = ["deskew", "non_digits", "dropout"]
 
     /// The options as metadata: what a checkpoint must agree with to be resumed.
     public static func optionMetadata(_ options: TrainingOptions, network: Network) -> [String: String] {
         // Written only when on, so that models made without it keep their bytes.
-        (options.deskew ? ["deskew": "true"] : [:]).merging(options.nonDigits > 0 ? ["non_digits": String(options.nonDigits)] : [:]) { a, _ in a }.merging([
+        (options.deskew ? ["deskew": "true"] : [:]).merging(options.nonDigits > 0 ? ["non_digits": String(options.nonDigits)] : [:]) { a, _ in a }
+            .merging(options.dropout > 0 ? ["dropout": String(options.dropout)] : [:]) { a, _ in a }.merging([
             "architecture": network.layerSizes,
-            "hidden_activation": "sigmoid",
+            "hidden_activation": options.activation.rawValue,
             "output_activation": network.outputLayer.rawValue,
             "loss": options.loss.rawValue,
             "rule": options.rule.rawValue,
@@ -67,7 +69,10 @@ public struct Model: Sendable, Equatable {
     /// The `digits train` command that makes this model again, every option spelled out (the
     /// data folder and output path apart, which name places, not choices).
     static func command(_ o: TrainingOptions) -> String {
-        var parts = ["digits train", "--hidden \(o.hidden)", "--rule \(o.rule.rawValue)", "--loss \(o.loss.rawValue)",
+        var parts = ["digits train", "--hidden \(o.hidden.map(String.init).joined(separator: ","))"]
+        if o.activation != .sigmoid { parts.append("--activation \(o.activation.rawValue)") }
+        if o.dropout > 0 { parts.append("--dropout \(o.dropout)") }
+        parts += ["--rule \(o.rule.rawValue)", "--loss \(o.loss.rawValue)",
                      "--epochs \(o.epochs)", "--lr \(o.learningRate)", "--schedule \(o.schedule.rawValue)", "--warmup \(o.warmup)",
                      "--momentum \(o.momentum)"]
         if o.nesterov { parts.append("--nesterov") }
@@ -87,7 +92,7 @@ public struct Model: Sendable, Equatable {
     /// arbitrary text here.
     public var architecture: String {
         let n = network
-        var parts = [n.layerSizes, n.outputLayer.rawValue]
+        var parts = [n.layerSizes] + (n.hiddenActivation == .sigmoid ? [] : [n.hiddenActivation.rawValue]) + [n.outputLayer.rawValue]
         if let loss = metadata["loss"].flatMap(Loss.init(rawValue:)) { parts.append(loss.rawValue) }
         return parts.joined(separator: ", ")
     }

@@ -25,9 +25,9 @@ extension ModelError: CustomStringConvertible {
         case .invalidHeader(let path, let reason):
             return "\(path): corrupt model header: \(reason)"
         case .missingTensor(let path, let name):
-            return "\(path): model has no tensor \(name) (expected W_ih, W_ho and optionally b_h, b_o)"
+            return "\(path): model has no tensor \(name) (expected W_ih, W_ho and optionally b_h, b_o; or W_1 … W_L and b_1 … b_L)"
         case .unexpectedTensor(let path, let name):
-            return "\(path): model has an unexpected tensor \(name) (expected W_ih, W_ho, b_h, b_o)"
+            return "\(path): model has an unexpected tensor \(name) (expected W_ih, W_ho, b_h, b_o; or W_1 … W_L and b_1 … b_L)"
         case .wrongDtype(let path, let name, let found):
             return "\(path): tensor \(name) has dtype \(found), expected F32"
         case .wrongShape(let path, let name, let expected, let found):

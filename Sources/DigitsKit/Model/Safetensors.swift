@@ -4,32 +4,45 @@ import Foundation
 /// naming each tensor's dtype, shape and byte range, then the little-endian float32 data.
 /// Python's `safetensors` reads them as they are.
 ///
-/// Tensors: `W_ih` [inputs, hidden], `W_ho` [hidden, outputs], `b_h` [hidden], `b_o` [outputs];
-/// `__metadata__` holds the facts of `Model.metadata` plus the format and its version.
+/// Tensors, each layer's weights in doc 001's convention (n_(l−1) × n_l): for doc 001's network
+/// of one hidden layer `W_ih` [inputs, hidden], `W_ho` [hidden, outputs], `b_h` [hidden], `b_o`
+/// [outputs] (format version 1, as every file before deeper networks); for any other depth, or
+/// a hidden activation other than sigmoid, `W_1` … `W_L` and `b_1` … `b_L`, W_l [n_(l−1), n_l]
+/// feeding layer l from layer l − 1 (format version 2). `__metadata__` holds the facts of
+/// `Model.metadata` plus the format, its version and the activations.
 public enum Safetensors {
     /// Headers larger than this are refused before they are parsed.
     public static let headerLimit = 1 << 20
 
-    private static let parameters = ["W_ih", "W_ho", "b_h", "b_o"]
-    /// The tensors a file may hold: the parameters, and in checkpoints their momentum velocity.
-    private static let order = parameters + parameters.map { "velocity." + $0 }
+    /// The most weight layers a model file may declare.
+    static let maxLayers = 16
+
+    /// The names of a network's weights and biases, input side first: doc 001's for a network
+    /// of `depth` 2 (one hidden layer), W_l and b_l for any other.
+    static func parameterNames(depth: Int) -> (W: [String], b: [String]) {
+        depth == 2 ? (["W_ih", "W_ho"], ["b_h", "b_o"]) : ((1...depth).map { "W_\($0)" }, (1...depth).map { "b_\($0)" })
+    }
+
+    /// The format version of a network's file: 1 for doc 001's layout (one sigmoid hidden layer),
+    /// which every reader of version 1 reads; 2 for any other depth or activation.
+    static func formatVersion(of n: Network) -> String {
+        n.layers.count == 2 && n.hiddenActivation == .sigmoid ? "1" : "2"
+    }
 
     /// The file's bytes. Keys are written in a fixed order, so equal models give equal files.
     public static func encode(_ model: Model) -> [UInt8] {
         let n = model.network
         func tensors(of n: Network, prefix: String) -> [(String, [Int], [Float])] {
-            [
-                (prefix + "W_ih", [n.inputCount, n.hiddenCount], n.W_ih),
-                (prefix + "W_ho", [n.hiddenCount, n.outputCount], n.W_ho),
-                (prefix + "b_h", [n.hiddenCount], n.b_h),
-                (prefix + "b_o", [n.outputCount], n.b_o),
-            ]
+            let names = parameterNames(depth: n.layers.count)
+            return zip(names.W, n.layers).map { name, layer in (prefix + name, [layer.inputCount, layer.outputCount], layer.W) }
+                + zip(names.b, n.layers).map { name, layer in (prefix + name, [layer.outputCount], layer.b) }
         }
         let tensors = tensors(of: n, prefix: "") + (model.velocity.map { tensors(of: $0, prefix: "velocity.") } ?? [])
         var metadata = model.metadata
         metadata["format"] = Model.format
-        metadata["format_version"] = Model.formatVersion
+        metadata["format_version"] = formatVersion(of: n)
         metadata["input_scaling"] = model.inputs.rawValue
+        if formatVersion(of: n) != "1" { metadata["hidden_activation"] = n.hiddenActivation.rawValue }
         metadata["output_activation"] = n.outputLayer.rawValue
         let meta = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }.joined(separator: ",")
         var entries = ["\"__metadata__\":{\(meta)}"]
@@ -179,7 +192,15 @@ public enum Safetensors {
                 metadata[k] = s
             }
         }
-        for name in header.keys where name != "__metadata__" && !order.contains(name) {
+        // The depth the file declares: doc 001's names, or W_1, W_2, … without a gap.
+        // (None of them: doc 001's names are expected, and the first missing one is named.)
+        let numbered = (1...maxLayers).prefix { header["W_\($0)"] != nil }.count
+        let depth = header["W_ih"] != nil || numbered == 0 ? 2 : numbered
+        let names = parameterNames(depth: depth)
+        let parameters = names.W + names.b
+        // The tensors a file may hold: the parameters, and in checkpoints their momentum velocity.
+        let order = parameters + parameters.map { "velocity." + $0 }
+        for name in header.keys.sorted() where name != "__metadata__" && !order.contains(name) {
             throw .unexpectedTensor(path: path, name: name)
         }
 
@@ -211,8 +232,7 @@ public enum Safetensors {
             }
             entries[name] = Entry(name: name, shape: shape, begin: begin, end: end)
         }
-        guard let wih = entries["W_ih"] else { throw .missingTensor(path: path, name: "W_ih") }
-        guard let who = entries["W_ho"] else { throw .missingTensor(path: path, name: "W_ho") }
+        for name in names.W where entries[name] == nil { throw .missingTensor(path: path, name: name) }
 
         // The byte ranges must tile the data exactly: no overlap, no hole, nothing left over.
         var position = 0
@@ -228,28 +248,28 @@ public enum Safetensors {
             throw .badOffsets(path: path, name: "(data)", reason: "\(counted(dataSize - position, "byte")) after the last tensor")
         }
 
-        guard wih.shape.count == 2, wih.shape[0] == Dataset.pixelCount, wih.shape[1] >= 1 else {
-            throw .wrongShape(path: path, name: "W_ih", expected: "[784, hidden]", found: wih.shape)
-        }
-        let hidden = wih.shape[1]
-        guard who.shape == [hidden, 10] else {
-            throw .wrongShape(path: path, name: "W_ho", expected: "[\(hidden), 10]", found: who.shape)
-        }
-        if let bh = entries["b_h"], bh.shape != [hidden] {
-            throw .wrongShape(path: path, name: "b_h", expected: "[\(hidden)]", found: bh.shape)
-        }
-        if let bo = entries["b_o"], bo.shape != [10] {
-            throw .wrongShape(path: path, name: "b_o", expected: "[10]", found: bo.shape)
-        }
-        let expectedShapes = ["W_ih": [Dataset.pixelCount, hidden], "W_ho": [hidden, 10], "b_h": [hidden], "b_o": [10]]
-        for name in parameters {
-            if let v = entries["velocity." + name], v.shape != expectedShapes[name]! {
-                throw .wrongShape(path: path, name: "velocity." + name, expected: "\(expectedShapes[name]!)", found: v.shape)
+        // Each layer takes the one before: W_l is [n_(l−1), n_l], n_0 the pixels, n_L the digits.
+        var sizes = [Dataset.pixelCount]
+        for (l, name) in names.W.enumerated() {
+            let shape = entries[name]!.shape
+            let isLast = l == depth - 1
+            guard shape.count == 2, shape[0] == sizes[l], shape[1] >= 1, !isLast || shape[1] == 10 else {
+                throw .wrongShape(path: path, name: name, expected: "[\(sizes[l]), \(isLast ? "10" : "units")]", found: shape)
             }
+            sizes.append(shape[1])
+        }
+        var expectedShapes: [String: [Int]] = [:]
+        for l in 0..<depth {
+            expectedShapes[names.W[l]] = [sizes[l], sizes[l + 1]]
+            expectedShapes[names.b[l]] = [sizes[l + 1]]
+        }
+        for name in order where entries[name] != nil {
+            let expected = expectedShapes[name.hasPrefix("velocity.") ? String(name.dropFirst(9)) : name]!
+            guard entries[name]!.shape == expected else { throw .wrongShape(path: path, name: name, expected: "\(expected)", found: entries[name]!.shape) }
         }
         let velocityNames = parameters.map { "velocity." + $0 }
         let velocityCount = velocityNames.filter { entries[$0] != nil }.count
-        if velocityCount != 0 && velocityCount != 4 {
+        if velocityCount != 0 && velocityCount != velocityNames.count {
             throw .missingTensor(path: path, name: velocityNames.first { entries[$0] == nil }!)
         }
 
@@ -268,24 +288,22 @@ public enum Safetensors {
         if let format = metadata["format"], format != Model.format {
             throw .badMetadata(path: path, key: "format", value: format, expected: "\"\(Model.format)\"")
         }
-        if let version = metadata["format_version"], version != Model.formatVersion {
-            throw .badMetadata(path: path, key: "format_version", value: version, expected: "\"\(Model.formatVersion)\" (made by a newer digits?)")
+        if let version = metadata["format_version"], !["1", Model.formatVersion].contains(version) {
+            throw .badMetadata(path: path, key: "format_version", value: version, expected: "\"1\" or \"\(Model.formatVersion)\" (made by a newer digits?)")
         }
         let outputLayer = try parse(OutputLayer.self, metadata, "output_activation", default: .sigmoid, path: path)
+        let hiddenActivation = try parse(HiddenActivation.self, metadata, "hidden_activation", default: .sigmoid, path: path)
         let inputs = try parse(InputScaling.self, metadata, "input_scaling", default: .unit, path: path)
-        let network = Network(
-            inputCount: Dataset.pixelCount, hiddenCount: hidden, outputCount: 10,
-            W_ih: try floats(wih), W_ho: try floats(who),
-            b_h: try entries["b_h"].map { (e) throws(ModelError) in try floats(e) },
-            b_o: try entries["b_o"].map { (e) throws(ModelError) in try floats(e) },
-            outputLayer: outputLayer)
-        var velocity: Network?
-        if velocityCount == 4 {
-            velocity = Network(
-                inputCount: Dataset.pixelCount, hiddenCount: hidden, outputCount: 10,
-                W_ih: try floats(entries["velocity.W_ih"]!), W_ho: try floats(entries["velocity.W_ho"]!),
-                b_h: try floats(entries["velocity.b_h"]!), b_o: try floats(entries["velocity.b_o"]!), outputLayer: outputLayer)
+        func readNetwork(prefix: String) throws(ModelError) -> Network {
+            var layers: [Layer] = []
+            for l in 0..<depth {
+                let bias = try entries[prefix + names.b[l]].map { (e) throws(ModelError) in try floats(e) }
+                layers.append(Layer(inputCount: sizes[l], outputCount: sizes[l + 1], W: try floats(entries[prefix + names.W[l]]!), b: bias))
+            }
+            return Network(layers: layers, hiddenActivation: hiddenActivation, outputLayer: outputLayer)
         }
+        let network = try readNetwork(prefix: "")
+        let velocity = velocityCount > 0 ? try readNetwork(prefix: "velocity.") : nil
         metadata.removeValue(forKey: "format")
         metadata.removeValue(forKey: "format_version")
         return Model(network: network, inputs: inputs, metadata: metadata, velocity: velocity)

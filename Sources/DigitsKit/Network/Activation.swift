@@ -22,6 +22,61 @@ public func sigmoidDerivative(fromOutput a: Float) -> Float {
     a * (1 - a)
 }
 
+/// What every hidden layer applies to its weighted input: f in aˡ = f(zˡ) (doc 004 eq. 25).
+public enum HiddenActivation: String, Sendable, CaseIterable {
+    /// σ, the documents' choice (doc 000 eq. 1).
+    case sigmoid
+    /// tanh z = 2σ(2z) − 1: σ's shape centred on 0.
+    case tanh
+    /// max(0, z): the usual choice for deeper networks.
+    case relu
+
+    /// Applies f to `z` in place.
+    func apply(_ z: inout [Float]) {
+        switch self {
+        case .sigmoid: for j in z.indices { z[j] = DigitsKit.sigmoid(z[j]) }
+        case .tanh: for j in z.indices { z[j] = tanhf(z[j]) }
+        case .relu: for j in z.indices { z[j] = max(0, z[j]) }
+        }
+    }
+
+    /// f′(z): σ(z)(1 − σ(z)) (doc 000 eq. 2), 1 − tanh²z, and relu's step (0 at z = 0, as
+    /// PyTorch takes it). From z, not from a = f(z), which dropout may have scaled.
+    @inline(__always)
+    func derivative(_ z: Float) -> Float {
+        switch self {
+        case .sigmoid: return sigmoidDerivative(fromOutput: DigitsKit.sigmoid(z))
+        case .tanh:
+            let a = tanhf(z)
+            return 1 - a * a
+        case .relu: return z > 0 ? 1 : 0
+        }
+    }
+
+    /// The standard deviation of the normal distribution a layer's weights start from, for a
+    /// layer with `fanIn` inputs and `fanOut` units (`isOutput`: the last layer). Sigmoid keeps
+    /// doc 001's normal(0, n_next^−½) for every layer, so the default network is today's bit for
+    /// bit; tanh takes LeCun's fan-in scaling n_in^−½; relu He's (2/n_in)^½ for the layers it
+    /// follows, and n_in^−½ for the output layer, which it does not.
+    func initialSpread(fanIn: Int, fanOut: Int, isOutput: Bool) -> Double {
+        switch self {
+        case .sigmoid: return 1 / Double(fanOut).squareRoot()
+        case .tanh: return 1 / Double(fanIn).squareRoot()
+        case .relu: return ((isOutput ? 1 : 2) / Double(fanIn)).squareRoot()
+        }
+    }
+
+    /// f⁻¹(a) for the back-query, where f has one (sigmoid: the logit; tanh: atanh); nil for
+    /// relu, which maps every negative z to 0 and so cannot be run backwards.
+    func inverse(_ a: Double) -> Double? {
+        switch self {
+        case .sigmoid: return logit(a)
+        case .tanh: return atanh(a)
+        case .relu: return nil
+        }
+    }
+}
+
 /// What the output layer applies to z_o.
 public enum OutputLayer: String, Sendable, CaseIterable {
     /// σ on each output, as doc 001 (and squared error).

@@ -4,61 +4,77 @@ import Glibc
 import Darwin
 #endif
 
-/// The book's back-query: the network run backwards from an output, to see what input it
-/// "imagines" for a digit. Each layer is undone as the book undoes it: the logit of the
-/// layer's values, minus its biases (ours has them; the book's network has none, and then the
-/// step is exactly the book's), sent back through the transpose of the forward weights, then
-/// rescaled into 0.01…0.99 so that the next logit is defined.
-///
-/// In doc 001's convention the forward pass is z_o = W_hoᵀ·h, so going back is h ← W_ho·z_o
-/// and x ← W_ih·z_h (the book writes the same steps as `who.T` and `wih.T`, its matrices being
-/// the transposes of ours).
-extension Network {
-    /// The 784 inputs (0.01…0.99, ink high) the network associates with `target`, its ten
-    /// output values (0 < t < 1; the book uses 0.99 for the digit and 0.01 elsewhere).
-    public func backquery(_ target: [Double]) -> [Double] {
-        let h = backqueryHidden(target)
-        let z_h = (0..<hiddenCount).map { logit(h[$0]) - Double(b_h[$0]) }
-        // x = W_ih·z_h (the transpose of the forward W_ihᵀ·x), rescaled the same way.
-        var x = [Double](repeating: 0, count: inputCount)
-        for i in 0..<inputCount {
-            for j in 0..<hiddenCount { x[i] += Double(W_ih[i * hiddenCount + j]) * z_h[j] }
+/// Why a network cannot be run backwards.
+public enum BackQueryError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A hidden activation with no inverse (relu sends every negative z to 0).
+    case notInvertible(HiddenActivation)
+
+    public var description: String {
+        switch self {
+        case .notInvertible(let f):
+            return "the back-query runs each layer backwards through its activation's inverse; \(f.rawValue) has none "
+                + "(it maps every negative input to 0), so this network cannot be run backwards"
         }
-        return Self.rescaledForLogit(x)
+    }
+}
+
+/// The book's back-query: the network run backwards from an output, to see what input it
+/// "imagines" for a digit. Each layer is undone as the book undoes it: the inverse of the
+/// layer's activation (the logit for sigmoid), minus its biases (ours has them; the book's
+/// network has none, and then the step is exactly the book's), sent back through the transpose
+/// of the forward weights, then rescaled into the activation's open range so that the next
+/// inverse is defined. At any depth, through every layer.
+///
+/// In doc 001's convention the forward pass is z = Wᵀ·a, so going back is a ← W·z (the book
+/// writes the same steps as `who.T` and `wih.T`, its matrices being the transposes of ours).
+extension Network {
+    /// The inputs (0.01…0.99, ink high) the network associates with `target`, its output
+    /// values (0 < t < 1; the book uses 0.99 for the digit and 0.01 elsewhere).
+    public func backquery(_ target: [Double]) throws(BackQueryError) -> [Double] {
+        try backqueryValues(target)[layers.count - 1]
     }
 
-    /// The first half of the back-query: the hidden layer's values (0.01…0.99) for `target`.
-    public func backqueryHidden(_ target: [Double]) -> [Double] {
+    /// The book's target for `digit` (`TargetEncoding.book`: 0.99 there, 0.01 elsewhere).
+    public func backquery(digit: Int) throws(BackQueryError) -> [Double] {
+        try backquery(TargetEncoding.book.target(digit, count: outputCount).map(Double.init))
+    }
+
+    /// Every layer's values on the way back, top hidden layer first and the inputs last.
+    func backqueryValues(_ target: [Double]) throws(BackQueryError) -> [[Double]] {
         precondition(target.count == outputCount && target.allSatisfy { $0 > 0 && $0 < 1 })
+        guard hiddenActivation.inverse(0.5) != nil || layers.count == 1 else { throw .notInvertible(hiddenActivation) }
         // Output layer: sigmoid's inverse is the logit; softmax's is the log, up to a constant
         // (chosen so that the values sum to zero).
-        var z_o: [Double]
+        var z: [Double]
         switch outputLayer {
         case .sigmoid:
-            z_o = target.map(logit)
+            z = target.map(logit)
         case .softmax:
-            z_o = target.map { log($0) }
-            let mean = z_o.reduce(0, +) / Double(outputCount)
-            z_o = z_o.map { $0 - mean }
+            z = target.map { log($0) }
+            let mean = z.reduce(0, +) / Double(outputCount)
+            z = z.map { $0 - mean }
         }
-        for k in 0..<outputCount { z_o[k] -= Double(b_o[k]) }
-        // h = W_ho·z_o (the transpose of the forward W_hoᵀ·h), rescaled as the book does.
-        var h = [Double](repeating: 0, count: hiddenCount)
-        for j in 0..<hiddenCount {
-            for k in 0..<outputCount { h[j] += Double(W_ho[j * outputCount + k]) * z_o[k] }
+        var values: [[Double]] = []
+        for l in layers.indices.reversed() {
+            for j in z.indices { z[j] -= Double(layers[l].b[j]) }
+            let below = layers[l].backward(z)
+            if l == 0 {
+                values.append(Self.rescaled(below, into: .sigmoid))
+            } else {
+                let a = Self.rescaled(below, into: hiddenActivation)
+                values.append(a)
+                z = a.map { hiddenActivation.inverse($0)! }
+            }
         }
-        return Self.rescaledForLogit(h)
+        return values
     }
 
-    /// The book's one-hot target for `digit`: 0.99 there, 0.01 elsewhere.
-    public func backquery(digit: Int) -> [Double] {
-        backquery((0..<outputCount).map { $0 == digit ? 0.99 : 0.01 })
-    }
-
-    /// The book's rescaling: v − min, divided by the new max, times 0.98, plus 0.01. A layer
-    /// whose values are all equal (the book would divide by zero) maps to 0.5.
-    static func rescaledForLogit(_ v: [Double]) -> [Double] {
-        guard let low = v.min(), let high = v.max(), high > low else { return v.map { _ in 0.5 } }
-        return v.map { ($0 - low) / (high - low) * 0.98 + 0.01 }
+    /// The book's rescaling: v − min, divided by the new max, times 0.98, plus 0.01 (sigmoid's
+    /// and the inputs' range); into −0.98…0.98 for tanh. A layer whose values are all equal (the
+    /// book would divide by zero) maps to the middle of the range.
+    static func rescaled(_ v: [Double], into f: HiddenActivation) -> [Double] {
+        let (span, low) = f == .tanh ? (1.96, -0.98) : (0.98, 0.01)
+        guard let least = v.min(), let most = v.max(), most > least else { return v.map { _ in low + span / 2 } }
+        return v.map { ($0 - least) / (most - least) * span + low }
     }
 }

@@ -1,80 +1,83 @@
 /// How the weights learn from one example.
 public enum Rule: String, Sendable, CaseIterable {
-    /// The true gradient of the loss, with biases (docs 000, 002, 004 in doc 001's layout).
+    /// The true gradient of the loss, with biases (doc 004's algorithm, in doc 001's layout).
     case exact
-    /// Doc 001's update as written: no biases, and the hidden error e_h = W_ho·e taken without
-    /// the output derivative o ⊙ (1 − o), so it is not the gradient of the squared error.
+    /// Doc 001's update as written, generalised to any depth: no biases, and the error sent down
+    /// from a layer is its raw error passed back through its weights, eˡ = Wˡ⁺¹·eˡ⁺¹ from
+    /// e = o − t, without the derivative of the layer above; each layer's step uses
+    /// eˡ ⊙ f′(zˡ). Not the gradient of any loss; for one hidden layer, exactly doc 001's rule.
     case classic
 }
 
 /// ∂J/∂θ for every parameter, in the parameters' own layouts (or, summed over K examples,
-/// doc 000 §6's ΔW and Δb).
-public struct Gradient: Sendable, Equatable {
-    public var W_ih: [Float]
-    public var W_ho: [Float]
-    public var b_h: [Float]
-    public var b_o: [Float]
+/// doc 000 §6's ΔW and Δb): one `Layer` of derivatives per weight layer.
+struct Gradient: Sendable, Equatable {
+    var layers: [Layer]
 
-    public init(zeroFor network: Network) {
-        W_ih = [Float](repeating: 0, count: network.W_ih.count)
-        W_ho = [Float](repeating: 0, count: network.W_ho.count)
-        b_h = [Float](repeating: 0, count: network.hiddenCount)
-        b_o = [Float](repeating: 0, count: network.outputCount)
+    init(zeroFor network: Network) {
+        layers = network.layers.map(\.zero)
     }
 
     /// Adds `other` (doc 000 §6: ΔW := ΔW + ∂J/∂W).
-    public mutating func add(_ other: Gradient) {
-        for i in W_ih.indices { W_ih[i] += other.W_ih[i] }
-        for i in W_ho.indices { W_ho[i] += other.W_ho[i] }
-        for i in b_h.indices { b_h[i] += other.b_h[i] }
-        for i in b_o.indices { b_o[i] += other.b_o[i] }
+    mutating func add(_ other: Gradient) {
+        for l in layers.indices {
+            for i in layers[l].W.indices { layers[l].W[i] += other.layers[l].W[i] }
+            for j in layers[l].b.indices { layers[l].b[j] += other.layers[l].b[j] }
+        }
     }
 }
 
 extension Network {
-    /// The direction one example pushes the parameters, written plainly from the documents (the
-    /// kernels compute the same thing fused and faster; this is their reference):
+    /// The direction one example pushes the parameters: doc 004's backpropagation as a loop over
+    /// the layers, the one place its formulas live (the kernels compute the same thing fused and
+    /// faster; this is their reference). With a = the forward pass's values:
     ///
-    /// - `exact`: δ_o = ∂J/∂z_o (doc 000 eq. 7, or doc 003 for softmax), δ_h = (W_ho·δ_o) ⊙ σ'(z_h)
-    ///   (doc 000 eq. 8, W_ho being doc 000's (W^(2))ᵀ), ∂J/∂W_ih = x·δ_hᵀ, ∂J/∂W_ho = h·δ_oᵀ
-    ///   (doc 000 eq. 10), ∂J/∂b = δ (eq. 12).
-    /// - `classic`: doc 001's step divided by −lr: with e = t − o, W_ho's is −h·(e ⊙ o ⊙ (1 − o))ᵀ
-    ///   and W_ih's is −x·(e_h ⊙ h ⊙ (1 − h))ᵀ with e_h = W_ho·e; no biases.
+    /// - δᴸ = ∂J/∂zᴸ from the loss (doc 004 eq. BP1; doc 003 for softmax with cross-entropy);
+    /// - δˡ = (Wˡ⁺¹·δˡ⁺¹) ⊙ f′(zˡ) (eq. BP2, Wˡ⁺¹ in doc 001's layout being doc 004's (wˡ⁺¹)ᵀ);
+    /// - ∂J/∂Wˡ = aˡ⁻¹·δˡᵀ (eq. BP4) and ∂J/∂bˡ = δˡ (eq. BP3).
     ///
-    /// Both take W_ho as it was before the step, as doc 001's code computes e_h before updating.
-    public func backprop(_ x: [Float], target t: [Float], loss: Loss, rule: Rule) -> Gradient {
-        let a = feedforward(x)
-        let delta_o = loss.outputDelta(output: a.o, target: t)
-        // What the hidden layer hears from the outputs: δ_o for the gradient; for doc 001's
-        // rule, the raw error o − t (= −e), without σ'(z_o).
-        let back: [Float] = rule == .exact ? delta_o : a.o.indices.map { a.o[$0] - t[$0] }
-        var delta_h = [Float](repeating: 0, count: hiddenCount)
-        for j in 0..<hiddenCount {
-            var sum: Float = 0
-            for k in 0..<outputCount { sum += W_ho[j * outputCount + k] * back[k] }
-            delta_h[j] = sum * sigmoidDerivative(fromOutput: a.h[j])
-        }
+    /// `classic` sends the raw error down instead of δ (`Rule.classic`) and has no biases. Both
+    /// use each layer's weights as they were before the step, as doc 001's code computes its
+    /// hidden errors before updating. With dropout's `masks`, a dropped unit neither feeds the
+    /// layer above nor learns: δˡ is multiplied by the mask too (aˡ = f(zˡ)·m).
+    func backprop(_ x: [Float], target t: [Float], loss: Loss, rule: Rule, masks: [[Float]]? = nil) -> Gradient {
+        let act = feedforward(x, masks: masks)
         var g = Gradient(zeroFor: self)
-        for i in 0..<inputCount where x[i] != 0 {
-            for j in 0..<hiddenCount { g.W_ih[i * hiddenCount + j] = x[i] * delta_h[j] }
-        }
-        for j in 0..<hiddenCount {
-            for k in 0..<outputCount { g.W_ho[j * outputCount + k] = a.h[j] * delta_o[k] }
-        }
-        if rule == .exact {
-            g.b_h = delta_h
-            g.b_o = delta_o
+        var delta = loss.outputDelta(output: act.o, target: t)  // BP1
+        // What the layer below hears: δ for the gradient; the raw error o − t under doc 001's rule.
+        var back = rule == .exact ? delta : zip(act.o, t).map { $0 - $1 }
+        for l in layers.indices.reversed() {
+            g.layers[l].addOuter(act.a[l], delta)  // BP4
+            if rule == .exact { g.layers[l].b = delta }  // BP3
+            guard l > 0 else { break }
+            let sent = layers[l].backward(back)
+            let z = act.z[l - 1], mask = masks?[l - 1]
+            delta = sent.indices.map { sent[$0] * hiddenActivation.derivative(z[$0]) * (mask?[$0] ?? 1) }  // BP2
+            back = rule == .exact ? delta : sent
         }
         return g
     }
 
     /// One gradient-descent step from `K` summed gradients (doc 000 §6):
     /// W −= α[(1/K)ΔW + λW], b −= α(1/K)Δb — weight decay on the weights only.
-    public mutating func update(with sum: Gradient, batchSize K: Int, learningRate alpha: Float, l2 lambda: Float) {
+    mutating func update(with sum: Gradient, batchSize K: Int, learningRate alpha: Float, l2 lambda: Float) {
         let scale = alpha / Float(K)
-        for i in W_ih.indices { W_ih[i] -= scale * sum.W_ih[i] + alpha * lambda * W_ih[i] }
-        for i in W_ho.indices { W_ho[i] -= scale * sum.W_ho[i] + alpha * lambda * W_ho[i] }
-        for j in b_h.indices { b_h[j] -= scale * sum.b_h[j] }
-        for k in b_o.indices { b_o[k] -= scale * sum.b_o[k] }
+        for l in layers.indices {
+            let g = sum.layers[l]
+            for i in layers[l].W.indices { layers[l].W[i] -= scale * g.W[i] + alpha * lambda * layers[l].W[i] }
+            for j in layers[l].b.indices { layers[l].b[j] -= scale * g.b[j] }
+        }
+    }
+}
+
+extension Layer {
+    /// W += a·δᵀ, the rank-1 outer product of doc 004 eq. BP4 in doc 001's layout; rows of
+    /// inputs that are 0 are left alone.
+    mutating func addOuter(_ a: [Float], _ delta: [Float]) {
+        precondition(a.count == inputCount && delta.count == outputCount)
+        let n = outputCount
+        for i in 0..<inputCount where a[i] != 0 {
+            for j in 0..<n { W[i * n + j] += a[i] * delta[j] }
+        }
     }
 }

@@ -29,19 +29,105 @@ struct StepSettings {
 }
 
 extension PackedNetwork {
-    /// `n`'s parameters in the kernels' layout.
+    /// `n`'s parameters in the kernels' layout: doc 001's network of one sigmoid hidden layer.
     convenience init(_ n: Network) {
-        self.init(inputCount: n.inputCount, hiddenCount: n.hiddenCount, outputCount: n.outputCount, softmax: n.outputLayer == .softmax)
+        precondition(n.layers.count == 2 && n.hiddenActivation == .sigmoid, "the kernels take one sigmoid hidden layer")
+        self.init(inputCount: n.inputCount, hiddenCount: n.layers[0].outputCount, outputCount: n.outputCount,
+                  softmax: n.outputLayer == .softmax)
         load(n)
     }
 
     func load(_ n: Network) {
-        load(W_ih: n.W_ih, W_ho: n.W_ho, b_h: n.b_h, b_o: n.b_o)
+        load(W_ih: n.layers[0].W, W_ho: n.layers[1].W, b_h: n.layers[0].b, b_o: n.layers[1].b)
     }
 
     /// Copies the parameters back out into `n`'s plain layout.
     func store(into n: inout Network) {
-        (n.W_ih, n.W_ho, n.b_h, n.b_o) = parameters()
+        (n.layers[0].W, n.layers[1].W, n.layers[0].b, n.layers[1].b) = parameters()
+    }
+}
+
+extension PackedLayers {
+    /// `n`'s parameters in the any-depth kernels' layout.
+    convenience init(_ n: Network) {
+        self.init(sizes: n.sizes, activation: n.hiddenActivation.kernel, softmax: n.outputLayer == .softmax)
+        load(n)
+    }
+
+    func load(_ n: Network) {
+        for (l, layer) in n.layers.enumerated() { load(layer: l, W: layer.W, b: layer.b) }
+    }
+
+    /// Copies the parameters back out into `n`'s plain layout.
+    func store(into n: inout Network) {
+        for l in n.layers.indices { (n.layers[l].W, n.layers[l].b) = parameters(layer: l) }
+    }
+}
+
+extension HiddenActivation {
+    var kernel: KernelActivation {
+        switch self {
+        case .sigmoid: return .sigmoid
+        case .tanh: return .tanh
+        case .relu: return .relu
+        }
+    }
+}
+
+/// The kernels a training run uses: doc 001's network of one sigmoid hidden layer trains on its
+/// own kernels (the model `make train` makes, bit for bit as before deeper networks existed);
+/// every other network, and any with dropout, on the kernels for any depth.
+final class KernelRun {
+    private enum Kind {
+        case single(PackedNetwork, workspace: Workspace, helper: Workspace, momentum: MomentumState?)
+        case layers(PackedLayers, momentum: LayerMomentum?, dropout: Dropout?)
+    }
+    private let kind: Kind
+
+    /// Kernels for `network`, momentum's velocity starting at `velocity` (or zero) when `momentum`.
+    init(_ network: Network, momentum: Bool, velocity: Network?, dropout: Float, seed: UInt64) {
+        if network.layers.count == 2 && network.hiddenActivation == .sigmoid && dropout == 0 {
+            let p = PackedNetwork(network)
+            kind = .single(p, workspace: Workspace(for: p), helper: Workspace(for: p),
+                           momentum: momentum ? MomentumState(for: p, velocity: velocity) : nil)
+        } else {
+            let p = PackedLayers(network)
+            let m = momentum ? LayerMomentum(for: p) : nil
+            if let velocity, let m { m.velocity.load(velocity) }
+            kind = .layers(p, momentum: m, dropout: dropout > 0 ? Dropout(rate: dropout, seed: seed ^ 0xD209_0A7E_5EED_0001) : nil)
+        }
+    }
+
+    /// One epoch (epoch `epoch`, 1-based) over `order`: summed loss, hits, examples seen.
+    func epoch(_ epoch: Int, inputs: SparseInputs, labels: [UInt8], order: [Int32], settings: StepSettings, threads: Int,
+               progress: (Int) -> Void, shouldStop: () -> Bool) -> (loss: Double, hits: Int, seen: Int) {
+        switch kind {
+        case .single(let p, let workspace, let helper, let momentum):
+            return Kernels.trainEpoch(p, inputs: inputs, labels: labels, order: order, settings: settings, workspace: workspace,
+                                      helper: helper, threads: threads, momentum: momentum, progress: progress, shouldStop: shouldStop)
+        case .layers(let p, let momentum, let dropout):
+            return Kernels.trainEpoch(p, inputs: inputs, labels: labels, order: order, settings: settings.kernel(outputs: p.sizes.last!),
+                                      epoch: epoch, dropout: dropout, momentum: momentum, progress: progress, shouldStop: shouldStop)
+        }
+    }
+
+    /// The trained parameters, into `n`.
+    func store(into n: inout Network) {
+        switch kind {
+        case .single(let p, _, _, _): p.store(into: &n)
+        case .layers(let p, _, _): p.store(into: &n)
+        }
+    }
+
+    /// Momentum's velocity in `n`'s shape, when the run has momentum.
+    func velocity(shapedAs n: Network) -> Network? {
+        var v = n
+        switch kind {
+        case .single(_, _, _, let momentum?): momentum.velocity.store(into: &v)
+        case .layers(_, let momentum?, _): momentum.velocity.store(into: &v)
+        default: return nil
+        }
+        return v
     }
 }
 
@@ -66,6 +152,9 @@ extension Kernels {
 
     /// The output layer's values for every image: count × outputs scores, row-major.
     static func predict(_ network: Network, images: [UInt8], count: Int, table: [Float]) -> [Float] {
-        predict(PackedNetwork(network), images: images, count: count, table: table)
+        if network.layers.count == 2 && network.hiddenActivation == .sigmoid {
+            return predict(PackedNetwork(network), images: images, count: count, table: table)
+        }
+        return predict(PackedLayers(network), images: images, count: count, table: table)
     }
 }

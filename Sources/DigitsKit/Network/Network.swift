@@ -1,90 +1,100 @@
-/// The three-layer network of doc 001 in its own convention: `W_ih` is (inputs × hidden) and
-/// `W_ho` is (hidden × outputs), both row-major, so that the forward pass is
-/// h = σ(W_ihᵀ·x + b_h) and o = σ(W_hoᵀ·h + b_o).
+/// A network of any depth, doc 004's L layers, in doc 001's convention: `layers[l]` holds
+/// W (n_l × n_(l+1)) and b, and the forward pass is a¹ = f(W₀ᵀ·x + b₀), …, o = g(Wᵀ·a + b),
+/// f the hidden activation, g the output layer's sigmoid or softmax.
 ///
-/// Element `W_ih[i * hiddenCount + j]` is the weight from input i to hidden unit j: row i of
-/// `W_ih` is everything input i feeds, which is what lets the kernels skip a zero pixel's row.
+/// Doc 001's three-layer network is the case of one hidden layer; its names (`W_ih`, `W_ho`,
+/// `b_h`, `b_o`) are kept for it in model files and in the tests.
 public struct Network: Sendable, Equatable {
-    public let inputCount: Int
-    public let hiddenCount: Int
-    public let outputCount: Int
-    public var W_ih: [Float]
-    public var W_ho: [Float]
-    public var b_h: [Float]
-    public var b_o: [Float]
+    /// The weight layers, input side first: one more than the hidden layers.
+    public internal(set) var layers: [Layer]
+    public let hiddenActivation: HiddenActivation
     public var outputLayer: OutputLayer
 
-    /// A network with explicit parameters (model files, hand-checked tests).
+    /// A network from its layers, each fed by the one before.
+    public init(layers: [Layer], hiddenActivation: HiddenActivation = .sigmoid, outputLayer: OutputLayer = .sigmoid) {
+        precondition(!layers.isEmpty && zip(layers, layers.dropFirst()).allSatisfy { $0.outputCount == $1.inputCount },
+                     "each layer must take the outputs of the one before")
+        self.layers = layers
+        self.hiddenActivation = hiddenActivation
+        self.outputLayer = outputLayer
+    }
+
+    /// Doc 001's three-layer network with explicit parameters (model files, hand-checked tests).
     public init(inputCount: Int, hiddenCount: Int, outputCount: Int,
                 W_ih: [Float], W_ho: [Float], b_h: [Float]? = nil, b_o: [Float]? = nil,
                 outputLayer: OutputLayer = .sigmoid) {
-        precondition(W_ih.count == inputCount * hiddenCount && W_ho.count == hiddenCount * outputCount)
-        self.inputCount = inputCount
-        self.hiddenCount = hiddenCount
-        self.outputCount = outputCount
-        self.W_ih = W_ih
-        self.W_ho = W_ho
-        self.b_h = b_h ?? [Float](repeating: 0, count: hiddenCount)
-        self.b_o = b_o ?? [Float](repeating: 0, count: outputCount)
-        self.outputLayer = outputLayer
-        precondition(self.b_h.count == hiddenCount && self.b_o.count == outputCount)
+        self.init(layers: [Layer(inputCount: inputCount, outputCount: hiddenCount, W: W_ih, b: b_h),
+                           Layer(inputCount: hiddenCount, outputCount: outputCount, W: W_ho, b: b_o)],
+                  outputLayer: outputLayer)
     }
 
-    /// Doc 001's initialisation: W_ih from normal(0, hidden^−½), W_ho from normal(0, outputs^−½)
-    /// — each layer's spread set by the size of the layer it feeds — and biases 0.
+    /// A fresh network of layer sizes `sizes` (input first): each layer's weights drawn, layer
+    /// after layer from one stream, from normal(0, sd) with sd from the hidden activation
+    /// (`HiddenActivation.initialSpread`: doc 001's n_next^−½ for sigmoid), and biases 0.
+    public init(sizes: [Int], hiddenActivation: HiddenActivation = .sigmoid, outputLayer: OutputLayer = .sigmoid, seed: UInt64) {
+        precondition(sizes.count >= 2 && sizes.allSatisfy { $0 >= 1 })
+        var random = Random(seed: seed)
+        let layers = (1..<sizes.count).map { l in
+            let sd = hiddenActivation.initialSpread(fanIn: sizes[l - 1], fanOut: sizes[l], isOutput: l == sizes.count - 1)
+            return Layer(inputCount: sizes[l - 1], outputCount: sizes[l],
+                         W: (0..<sizes[l - 1] * sizes[l]).map { _ in Float(random.normal(sd: sd)) })
+        }
+        self.init(layers: layers, hiddenActivation: hiddenActivation, outputLayer: outputLayer)
+    }
+
+    /// Doc 001's initialisation of its three-layer network: W_ih from normal(0, hidden^−½),
+    /// W_ho from normal(0, outputs^−½), biases 0.
     public init(inputCount: Int = 784, hiddenCount: Int = 100, outputCount: Int = 10,
                 outputLayer: OutputLayer = .sigmoid, seed: UInt64) {
-        var random = Random(seed: seed)
-        let sdIH = 1 / Double(hiddenCount).squareRoot()
-        let sdHO = 1 / Double(outputCount).squareRoot()
-        let wih = (0..<inputCount * hiddenCount).map { _ in Float(random.normal(sd: sdIH)) }
-        let who = (0..<hiddenCount * outputCount).map { _ in Float(random.normal(sd: sdHO)) }
-        self.init(inputCount: inputCount, hiddenCount: hiddenCount, outputCount: outputCount,
-                  W_ih: wih, W_ho: who, outputLayer: outputLayer)
+        self.init(sizes: [inputCount, hiddenCount, outputCount], outputLayer: outputLayer, seed: seed)
     }
+
+    public var inputCount: Int { layers[0].inputCount }
+    public var outputCount: Int { layers[layers.count - 1].outputCount }
+    /// Every layer's size, input first: n_0 … n_L.
+    public var sizes: [Int] { [inputCount] + layers.map(\.outputCount) }
+    /// The hidden layers' sizes.
+    public var hiddenSizes: [Int] { layers.dropLast().map(\.outputCount) }
 
     /// The layer sizes as people write them, "784-100-10": the one spelling of a network's shape
     /// in model metadata, the report and messages.
-    public var layerSizes: String { Self.layerSizes([inputCount, hiddenCount, outputCount]) }
+    public var layerSizes: String { Self.layerSizes(sizes) }
 
     /// `sizes` joined with hyphens, input first.
     public static func layerSizes(_ sizes: [Int]) -> String { sizes.map(String.init).joined(separator: "-") }
 
     /// Every value the forward pass computes, kept for backpropagation.
     public struct Activations: Sendable {
-        public var z_h: [Float]
-        public var h: [Float]
-        public var z_o: [Float]
-        public var o: [Float]
+        /// zˡ for each weight layer, input side first.
+        public var z: [[Float]]
+        /// aˡ for every layer: a⁰ = x, then f(zˡ), the last one the output layer's values.
+        public var a: [[Float]]
+        /// The output layer's values and weighted inputs.
+        public var o: [Float] { a[a.count - 1] }
+        public var z_o: [Float] { z[z.count - 1] }
     }
 
-    /// The forward pass, written plainly: z_h = W_ihᵀ·x + b_h, h = σ(z_h), z_o = W_hoᵀ·h + b_o,
-    /// o = σ(z_o) or softmax (doc 001's forward, with biases as docs 000 and 004). The kernels
-    /// compute the same numbers faster; this is their reference.
-    public func feedforward(_ x: [Float]) -> Activations {
+    /// The forward pass, doc 004's loop written plainly: zˡ = Wˡᵀ·aˡ⁻¹ + bˡ, aˡ = f(zˡ) for the
+    /// hidden layers, o = σ(z) or softmax for the last (doc 004 eq. 25, in doc 001's layout).
+    /// With `masks` (dropout), hidden layer l's values are multiplied by masks[l] (0, or the
+    /// kept units' 1/(1 − p)). The kernels compute the same numbers faster; this is their reference.
+    public func feedforward(_ x: [Float], masks: [[Float]]? = nil) -> Activations {
         precondition(x.count == inputCount)
-        let (H, O) = (hiddenCount, outputCount)
-        var z_h = b_h
-        do {
-            // Spans: the same sums in the same order, checked, without per-element array overhead.
-            let (w, x) = (W_ih.span, x.span)
-            var z = z_h.mutableSpan
-            for i in 0..<inputCount where x[i] != 0 {
-                for j in 0..<H { z[j] += w[i * H + j] * x[i] }
+        var z: [[Float]] = [], a: [[Float]] = [x]
+        z.reserveCapacity(layers.count)
+        a.reserveCapacity(layers.count + 1)
+        for (l, layer) in layers.enumerated() {
+            var value = layer.weightedInput(a[l])
+            z.append(value)
+            if l == layers.count - 1 {
+                outputLayer.apply(&value)
+            } else {
+                hiddenActivation.apply(&value)
+                if let mask = masks?[l] { for j in value.indices { value[j] *= mask[j] } }
             }
+            a.append(value)
         }
-        let h = z_h.map(sigmoid)
-        var z_o = b_o
-        do {
-            let (w, a) = (W_ho.span, h.span)
-            var z = z_o.mutableSpan
-            for j in 0..<H {
-                for k in 0..<O { z[k] += w[j * O + k] * a[j] }
-            }
-        }
-        var o = z_o
-        outputLayer.apply(&o)
-        return Activations(z_h: z_h, h: h, z_o: z_o, o: o)
+        return Activations(z: z, a: a)
     }
 
     /// The network's answer for input `x`: the output layer's values (doc 001's `query`).
@@ -92,10 +102,8 @@ public struct Network: Sendable, Equatable {
         feedforward(x).o
     }
 
-    /// Whether every parameter is a finite number.
-    public var isFinite: Bool {
-        W_ih.allSatisfy(\.isFinite) && W_ho.allSatisfy(\.isFinite) && b_h.allSatisfy(\.isFinite) && b_o.allSatisfy(\.isFinite)
-    }
+    /// Whether every weight and bias is a finite number.
+    public var isFinite: Bool { layers.allSatisfy(\.isFinite) }
 }
 
 /// Index of the largest value (the first, on ties): the predicted digit.

@@ -5,16 +5,16 @@
 /// included): v ← μv + g, then w ← w + v (classical, Polyak) or w ← w + μv + g (Nesterov's
 /// look-ahead, in the form of Sutskever et al. 2013, which needs no gradient at a shifted
 /// point). μ = 0 is plain SGD either way.
-public struct Momentum: Sendable, Equatable {
-    public var mu: Float
-    public var nesterov: Bool
+struct Momentum: Sendable, Equatable {
+    var mu: Float
+    var nesterov: Bool
 
-    public init(mu: Float, nesterov: Bool) {
+    init(mu: Float, nesterov: Bool) {
         self.mu = mu
         self.nesterov = nesterov
     }
 
-    public func step(_ w: inout Float, velocity v: inout Float, plainStep g: Float) {
+    func step(_ w: inout Float, velocity v: inout Float, plainStep g: Float) {
         v = g.addingProduct(v, mu)
         w += nesterov ? g.addingProduct(v, mu) : v
     }

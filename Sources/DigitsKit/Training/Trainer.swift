@@ -8,7 +8,12 @@ import Darwin
 /// Everything that decides how a network is trained; with the seed, it decides the model bit
 /// for bit.
 public struct TrainingOptions: Sendable, Equatable {
-    public var hidden = 100
+    /// The hidden layers' sizes, input side first: doc 001's one layer of 100 by default.
+    public var hidden = [100]
+    /// What every hidden layer applies (doc 001: sigmoid).
+    public var activation = HiddenActivation.sigmoid
+    /// The probability p that a hidden unit is dropped from an example's step (0: no dropout).
+    public var dropout: Float = 0
     public var rule = Rule.exact
     public var loss = Loss.mse
     public var epochs = 30
@@ -42,6 +47,9 @@ public struct TrainingOptions: Sendable, Equatable {
     public var note: String?
 
     public init() {}
+
+    /// Every layer's size: MNIST's pixels, the hidden layers, the ten digits.
+    public var sizes: [Int] { [Dataset.pixelCount] + hidden + [10] }
 }
 
 /// What one epoch did.
@@ -84,8 +92,7 @@ public struct Trainer: Sendable {
 
     /// A fresh network for these options (doc 001's initialisation from the seed).
     public func initialNetwork() -> Network {
-        Network(inputCount: Dataset.pixelCount, hiddenCount: options.hidden, outputCount: 10,
-                outputLayer: options.loss.outputLayer, seed: options.seed)
+        Network(sizes: options.sizes, hiddenActivation: options.activation, outputLayer: options.loss.outputLayer, seed: options.seed)
     }
 
     /// The learning rate over the run.
@@ -126,9 +133,8 @@ public struct Trainer: Sendable {
         // Each epoch shuffles the previous order: replaying the finished epochs' shuffles puts
         // a resumed run exactly where the interrupted one was.
         for _ in history { random.shuffle(&order) }
-        let packed = PackedNetwork(network)
-        let workspace = Workspace(for: packed), helper = Workspace(for: packed)
-        let momentum = options.momentum > 0 ? MomentumState(for: packed, velocity: resume?.velocity) : nil
+        let kernels = KernelRun(network, momentum: options.momentum > 0, velocity: resume?.velocity, dropout: options.dropout,
+                                seed: options.seed)
         let table = options.inputs.table
         let total = max(1, options.epochs)
         // Training accuracy is over the digits only (`Dataset.notADigit` pictures are no hit).
@@ -153,18 +159,16 @@ public struct Trainer: Sendable {
             next = prepare(epoch + 1, reusing: finished)
             if augmenter != nil { finished = inputs }
             random.shuffle(&order)
-            let (lossSum, hits, seen) = Kernels.trainEpoch(
-                packed, inputs: inputs, labels: train.labels, order: order,
-                settings: settings(epoch: epoch), workspace: workspace, helper: helper, threads: options.threads,
-                momentum: momentum,
+            let (lossSum, hits, seen) = kernels.epoch(
+                epoch, inputs: inputs, labels: train.labels, order: order, settings: settings(epoch: epoch), threads: options.threads,
                 progress: { progress($0, order.count) }, shouldStop: shouldStop)
             let seconds = monotonicSeconds() - start
             if seen < order.count {
                 return TrainingRun(network: network, history: history, interruptedAfter: seen)
             }
-            packed.store(into: &network)
+            kernels.store(into: &network)
             // A step too large makes the weights overflow: nothing after it can be saved.
-            guard lossSum.isFinite, network.allParametersFinite else {
+            guard lossSum.isFinite, network.isFinite else {
                 return TrainingRun(network: network, history: history, interruptedAfter: nil,
                                    diverged: Divergence(epoch: epoch, loss: lossSum / Double(max(seen, 1))))
             }
@@ -174,12 +178,7 @@ public struct Trainer: Sendable {
                                      validationAccuracy: validationAccuracy, trainingAccuracy: Double(hits) / Double(max(digitCount, 1)),
                                      seconds: seconds, examples: seen)
             history.append(report)
-            var velocity: Network?
-            if let momentum {
-                velocity = network
-                momentum.velocity.store(into: &velocity!)
-            }
-            try epochEnd(report, Checkpoint(network: network, history: history, velocity: velocity))
+            try epochEnd(report, Checkpoint(network: network, history: history, velocity: kernels.velocity(shapedAs: network)))
             epoch += 1
         }
         return TrainingRun(network: network, history: history, interruptedAfter: nil)
@@ -203,13 +202,6 @@ public struct TrainingRun: Sendable {
 public struct Divergence: Sendable {
     public let epoch: Int
     public let loss: Double
-}
-
-extension Network {
-    /// Whether every weight and bias is a finite number.
-    var allParametersFinite: Bool {
-        [W_ih, W_ho, b_h, b_o].allSatisfy { $0.allSatisfy(\.isFinite) }
-    }
 }
 
 /// A network part-way through training, and the epochs that made it.

@@ -110,25 +110,32 @@ extension TrainingReport {
         let tiles = hiddenUnitTiles()
         return .section(.id("hidden-units"),
                         .h2("What the hidden units look for"),
-                        .p(.text("The incoming weights of each of the \(tiles.count) hidden units (a column of W_ih) as a 28×28 image: red pixels push the unit on, blue push it off, white do nothing; each tile is scaled to its own largest weight. Hover a tile for the digit it feeds most.")),
+                        .p(.text("The incoming weights of each of the \(tiles.count) units of the first hidden layer (a column of \(model.network.layers.count == 2 ? "W_ih" : "W_1")) as a 28×28 image: red pixels push the unit on, blue push it off, white do nothing; each tile is scaled to its own largest weight." + (model.network.layers.count == 2 ? " Hover a tile for the digit it feeds most." : ""))),
                         .div(.class("tiles"),
                              .forEach(Array(tiles.enumerated())) { j, tile in
                                  .img(.class("px"), .src(tile.pngDataURI), .width(56), .height(56),
-                                      .alt("hidden unit \(j)"), .title("hidden unit \(j): feeds digit \(strongestOutput(ofHiddenUnit: j)) most"))
+                                      .alt("hidden unit \(j)"), .title("hidden unit \(j)" + (strongestOutput(ofHiddenUnit: j).map { ": feeds digit \($0) most" } ?? "")))
                              }))
     }
 
     private var backQuerySection: Node<HTML.BodyContext> {
-        .section(.id("back-query"),
-                 .h2("What the network imagines"),
-                 .p("Each digit's output set to 0.99 and the others to 0.01, then run backwards, as the book behind doc 001 does: the logit undoes each sigmoid, the transposed weights carry the signal back a layer, and each layer is rescaled into 0.01…0.99."),
-                 .div(.class("gallery"),
-                      .forEach(Array(backQueryImages().enumerated())) { d, image in
-                          .element(named: "figure", nodes: [
-                              .img(.class("px"), .src(image.pngDataURI), .width(84), .height(84), .alt("back-query of digit \(d)")),
-                              .element(named: "figcaption", nodes: [.text("digit \(d)")]),
-                          ])
-                      }))
+        let body: Node<HTML.BodyContext>
+        switch backQueryImages() {
+        case .success(let images):
+            body = .div(.class("gallery"),
+                        .forEach(Array(images.enumerated())) { d, image in
+                            .element(named: "figure", nodes: [
+                                .img(.class("px"), .src(image.pngDataURI), .width(84), .height(84), .alt("back-query of digit \(d)")),
+                                .element(named: "figcaption", nodes: [.text("digit \(d)")]),
+                            ])
+                        })
+        case .failure(let error):
+            body = .p(.text("Not drawn: \(error)."))
+        }
+        return .section(.id("back-query"),
+                        .h2("What the network imagines"),
+                        .p("Each digit's output set to 0.99 and the others to 0.01, then run backwards, as the book behind doc 001 does: the inverse of each layer's activation undoes it (the logit for a sigmoid), the transposed weights carry the signal back a layer, and each layer is rescaled into the activation's range."),
+                        body)
     }
 
     static let css = """

@@ -61,34 +61,42 @@ public struct TrainingReport: Sendable {
     /// Whether the inputs are a 28×28 image, so that weights and back-queries can be drawn as one.
     var inputsAreImages: Bool { model.network.inputCount == Dataset.pixelCount }
 
-    /// Column j of W_ih, the incoming weights of hidden unit j, on the diverging scale, each
-    /// tile scaled to its own largest |weight| (blue negative, white 0, red positive).
+    /// Column j of the first layer's weights (W_ih for one hidden layer), the incoming weights of
+    /// unit j of the first hidden layer, on the diverging scale, each tile scaled to its own
+    /// largest |weight| (blue negative, white 0, red positive).
     public func hiddenUnitTiles() -> [RGBImage] {
         guard inputsAreImages else { return [] }
-        let n = model.network
-        return (0..<n.hiddenCount).map { j in
-            let weights = (0..<n.inputCount).map { Double(n.W_ih[$0 * n.hiddenCount + j]) }
+        let first = model.network.layers[0]
+        let (I, H) = (first.inputCount, first.outputCount)
+        return (0..<H).map { j in
+            let weights = (0..<I).map { Double(first.W[$0 * H + j]) }
             let largest = weights.map(abs).max() ?? 0
             var tile = RGBImage(width: Dataset.cols, height: Dataset.rows)
-            for i in 0..<n.inputCount {
+            for i in 0..<I {
                 tile[i % Dataset.cols, i / Dataset.cols] = ColorScale.diverging(largest > 0 ? weights[i] / largest : 0)
             }
             return tile
         }
     }
 
-    /// The output digit each hidden unit feeds most strongly (largest W_ho[j, k]).
-    public func strongestOutput(ofHiddenUnit j: Int) -> Int {
+    /// The output digit unit j of the first hidden layer feeds most strongly (largest
+    /// W_ho[j, k]); nil when more layers lie between it and the outputs.
+    public func strongestOutput(ofHiddenUnit j: Int) -> Int? {
         let n = model.network
-        return argmax((0..<n.outputCount).map { n.W_ho[j * n.outputCount + $0] })
+        guard n.layers.count == 2 else { return nil }
+        let W_ho = n.layers[1].W
+        return argmax((0..<n.outputCount).map { W_ho[j * n.outputCount + $0] })
     }
 
-    /// The back-query of every digit (the book's 0.99 / 0.01 targets) as ink on paper.
-    public func backQueryImages() -> [GrayImage] {
-        guard inputsAreImages else { return [] }
-        return (0..<model.network.outputCount).map { d in
-            let x = model.network.backquery(digit: d)
-            return GrayImage(width: Dataset.cols, height: Dataset.rows, pixels: x.map { UInt8((255 * (1 - $0)).rounded()) })
+    /// The back-query of every digit (the book's 0.99 / 0.01 targets) as ink on paper, or why
+    /// the network cannot be run backwards.
+    public func backQueryImages() -> Result<[GrayImage], BackQueryError> {
+        guard inputsAreImages else { return .success([]) }
+        return Result { () throws(BackQueryError) in
+            try (0..<model.network.outputCount).map { (d) throws(BackQueryError) in
+                let x = try model.network.backquery(digit: d)
+                return GrayImage(width: Dataset.cols, height: Dataset.rows, pixels: x.map { UInt8((255 * (1 - $0)).rounded()) })
+            }
         }
     }
 
@@ -112,7 +120,8 @@ public struct TrainingReport: Sendable {
                 tiles: hiddenUnitTiles().enumerated().map { ($1, String($0)) }, columns: 10, tileSize: 56, captionHeight: 14)))
             list.append(("back-query", Charts.tileSheet(
                 title: "Back-query: the input the network imagines for each digit",
-                tiles: backQueryImages().enumerated().map { (RGBImage($1), "digit \($0)") }, columns: 10, tileSize: 84)))
+                tiles: ((try? backQueryImages().get()) ?? []).enumerated().map { (RGBImage($1), "digit \($0)") },
+                columns: 10, tileSize: 84)))
         }
         return list
     }

@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Training a network of any depth (PackedLayers): Network.backprop and Network.update (doc 004)
+// for a mini-batch at a time, the batch's work on each dense layer done as matrix products
+// (GEMM.swift) and the first layer's over the images' nonzero pixels only.
+
+extension Kernels {
+    /// aˡ = f(zˡ)·m and f′(zˡ)·m over one row of n units in place (z in, a out), m the dropout
+    /// factor; the row's padding is held at 0 in both.
+    @inline(__always)
+    static func activate(_ z: UnsafeMutablePointer<Float>, count n: Int, padded: Int, _ f: KernelActivation,
+                         derivative d: UnsafeMutablePointer<Float>, mask: (Int) -> Float) {
+        switch f {
+        case .sigmoid:
+            sigmoidInPlace(z, count: n)
+            for j in 0..<n { d[j] = z[j] * (1 - z[j]) }
+        case .tanh:
+            for j in 0..<n {
+                z[j] = 2 / (1 + fastExp(-2 * z[j])) - 1
+                d[j] = 1 - z[j] * z[j]
+            }
+        case .relu:
+            for j in 0..<n {
+                d[j] = z[j] > 0 ? 1 : 0
+                z[j] = max(0, z[j])
+            }
+        }
+        for j in 0..<n {
+            let m = mask(j)
+            z[j] *= m
+            d[j] *= m
+        }
+        for j in n..<padded { (z[j], d[j]) = (0, 0) }
+    }
+
+    /// The output layer over one row: σ on each output, or softmax.
+    @inline(__always)
+    static func outputs(_ o: UnsafeMutablePointer<Float>, count O: Int, softmax: Bool) {
+        guard softmax else { return sigmoidInPlace(o, count: O) }
+        var maximum = o[0]
+        for k in 1..<O { maximum = max(maximum, o[k]) }
+        var total: Float = 0
+        for k in 0..<O {
+            o[k] = fastExp(o[k] - maximum)
+            total += o[k]
+        }
+        let inverse = 1 / total
+        for k in 0..<O { o[k] *= inverse }
+    }
+
+    /// The forward pass of the K examples at `positions` of `order`: the first layer over each
+    /// image's nonzero pixels, every other as one product over the batch (doc 004 eq. 25).
+    static func forwardBatch(_ p: PackedLayers, _ data: EpochData, positions: Range<Int>, _ buffers: LayerBuffers,
+                             dropout: Dropout?, epoch: Int) {
+        let K = positions.count
+        let L = p.layerCount
+        for (r, position) in positions.enumerated() {
+            let n = Int(data.order[position])
+            let first = data.offsets[n], m = data.offsets[n + 1] - first
+            sparseRow(data.indices + first, data.values + first, count: m, p.W[0], width: p.widths[0], bias: p.b[0],
+                      into: buffers.a[0] + r * p.widths[0])
+        }
+        for l in 0..<L {
+            let w = p.widths[l]
+            if l > 0 {
+                multiply(floats(buffers.a[l - 1]), rows: K, inner: p.sizes[l], aStride: p.widths[l - 1] * 8,
+                         p.W[l], width: w, bias: p.b[l], into: buffers.a[l])
+            }
+            for (r, position) in positions.enumerated() {
+                let z = floats(buffers.a[l] + r * w)
+                if l == L - 1 {
+                    outputs(z, count: p.sizes[L], softmax: p.softmax)
+                } else {
+                    activate(z, count: p.sizes[l + 1], padded: w * 8, p.activation, derivative: floats(buffers.derivative[l] + r * w)) { j in
+                        dropout?.factor(epoch: epoch, position: position, layer: l, unit: j) ?? 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// z = b + Σ x_i·W[i, :] over the m nonzero inputs listed, four vectors at a time in registers.
+    @inline(__always)
+    static func sparseRow(_ active: UnsafePointer<Int32>, _ values: UnsafePointer<Float>, count m: Int,
+                          _ W: UnsafePointer<Vector>, width w: Int, bias: UnsafePointer<Vector>, into z: UnsafeMutablePointer<Vector>) {
+        var v = 0
+        while v + 4 <= w {
+            var (a0, a1, a2, a3) = (bias[v], bias[v + 1], bias[v + 2], bias[v + 3])
+            for a in 0..<m {
+                let row = W + Int(active[a]) * w + v
+                let x = Vector(repeating: values[a])
+                a0 = a0.addingProduct(x, row[0]); a1 = a1.addingProduct(x, row[1])
+                a2 = a2.addingProduct(x, row[2]); a3 = a3.addingProduct(x, row[3])
+            }
+            (z[v], z[v + 1], z[v + 2], z[v + 3]) = (a0, a1, a2, a3)
+            v += 4
+        }
+        while v < w {
+            var a0 = bias[v]
+            for a in 0..<m { a0 = a0.addingProduct(Vector(repeating: values[a]), W[Int(active[a]) * w + v]) }
+            z[v] = a0
+            v += 1
+        }
+    }
+}
