@@ -70,16 +70,25 @@ extension Kernels {
                              scale: Float, useBias: Bool, _ buffers: LayerBuffers) {
         let K = positions.count
         for l in 1..<p.layerCount {
-            addProducts(floats(buffers.a[l - 1]), aStride: p.widths[l - 1] * 8, rows: K, inner: p.sizes[l],
-                        buffers.delta[l], width: p.widths[l], scale: scale, into: target.W[l])
+            // Aᵀ, so that the product reads each unit's values over the batch contiguously.
+            let (a, stride) = (floats(buffers.a[l - 1]), p.widths[l - 1] * 8)
+            for r in 0..<K {
+                for i in 0..<p.sizes[l] { buffers.transposed[i * K + r] = a[r * stride + i] }
+            }
+            addProducts(buffers.transposed, rows: K, inner: p.sizes[l], buffers.delta[l], width: p.widths[l], scale: scale,
+                        into: target.W[l])
         }
-        let w = p.widths[0]
-        for (r, position) in positions.enumerated() {
-            let n = Int(data.order[position])
-            let first = data.offsets[n], m = data.offsets[n + 1] - first
-            let k = Vector(repeating: scale)
-            for v in 0..<w { buffers.scaled[v] = buffers.delta[0][r * w + v] * k }
-            addOuter(into: target.W[0], width: w, rows: data.indices + first, values: data.values + first, count: m, buffers.scaled)
+        // The first layer, over each image's nonzero pixels: a strip of four vectors of W's
+        // columns at a time (784 × 128 bytes, kept in L2 while every example of the batch adds to it).
+        let w = p.widths[0], k = Vector(repeating: scale)
+        for v in 0..<K * w { buffers.scaled[v] = buffers.delta[0][v] * k }
+        for v in stride(from: 0, to: w, by: 4) {
+            for (r, position) in positions.enumerated() {
+                let n = Int(data.order[position])
+                let first = data.offsets[n], m = data.offsets[n + 1] - first
+                addOuter(into: target.W[0], width: w, rows: data.indices + first, values: data.values + first, count: m,
+                         buffers.scaled + r * w, columns: v..<min(v + 4, w))
+            }
         }
         guard useBias else { return }
         for l in 0..<p.layerCount {

@@ -58,11 +58,16 @@ extension Kernels {
                              dropout: Dropout?, epoch: Int) {
         let K = positions.count
         let L = p.layerCount
-        for (r, position) in positions.enumerated() {
-            let n = Int(data.order[position])
-            let first = data.offsets[n], m = data.offsets[n + 1] - first
-            sparseRow(data.indices + first, data.values + first, count: m, p.W[0], width: p.widths[0], bias: p.b[0],
-                      into: buffers.a[0] + r * p.widths[0])
+        // The first layer over each image's nonzero pixels, a strip of four vectors of W's
+        // columns at a time (784 × 128 bytes, kept in L2 while every example of the batch reads it).
+        let w0 = p.widths[0]
+        for v in stride(from: 0, to: w0, by: 4) {
+            for (r, position) in positions.enumerated() {
+                let n = Int(data.order[position])
+                let first = data.offsets[n], m = data.offsets[n + 1] - first
+                sparseRow(data.indices + first, data.values + first, count: m, p.W[0], width: w0, bias: p.b[0],
+                          into: buffers.a[0] + r * w0, columns: v..<min(v + 4, w0))
+            }
         }
         for l in 0..<L {
             let w = p.widths[l]
@@ -83,12 +88,14 @@ extension Kernels {
         }
     }
 
-    /// z = b + Σ x_i·W[i, :] over the m nonzero inputs listed, four vectors at a time in registers.
+    /// z = b + Σ x_i·W[i, :] over the m nonzero inputs listed, for the vectors of `columns`,
+    /// four at a time in registers.
     @inline(__always)
     static func sparseRow(_ active: UnsafePointer<Int32>, _ values: UnsafePointer<Float>, count m: Int,
-                          _ W: UnsafePointer<Vector>, width w: Int, bias: UnsafePointer<Vector>, into z: UnsafeMutablePointer<Vector>) {
-        var v = 0
-        while v + 4 <= w {
+                          _ W: UnsafePointer<Vector>, width w: Int, bias: UnsafePointer<Vector>, into z: UnsafeMutablePointer<Vector>,
+                          columns: Range<Int>) {
+        var v = columns.lowerBound
+        while v + 4 <= columns.upperBound {
             var (a0, a1, a2, a3) = (bias[v], bias[v + 1], bias[v + 2], bias[v + 3])
             for a in 0..<m {
                 let row = W + Int(active[a]) * w + v
@@ -99,7 +106,7 @@ extension Kernels {
             (z[v], z[v + 1], z[v + 2], z[v + 3]) = (a0, a1, a2, a3)
             v += 4
         }
-        while v < w {
+        while v < columns.upperBound {
             var a0 = bias[v]
             for a in 0..<m { a0 = a0.addingProduct(Vector(repeating: values[a]), W[Int(active[a]) * w + v]) }
             z[v] = a0

@@ -13,8 +13,10 @@ package final class LayerBuffers {
     package let back: [UnsafeMutablePointer<Vector>]
     /// The signal sent down to a layer, before its derivative: rows of the widest layer.
     package let sent: UnsafeMutablePointer<Float>
-    /// One row of δ of the first layer, scaled for its sparse update.
+    /// δ of the first layer, scaled for its sparse update.
     package let scaled: UnsafeMutablePointer<Vector>
+    /// A layer's activations transposed (units × rows), for the gradient's product.
+    package let transposed: UnsafeMutablePointer<Float>
     private let classic: Bool
 
     package init(for p: PackedLayers, rows: Int, classic: Bool) {
@@ -26,7 +28,8 @@ package final class LayerBuffers {
         back = classic ? p.widths.map { vectors(rows * $0) } : delta
         let widest = p.widths.max()!
         sent = floats(vectors(rows * widest))
-        scaled = vectors(p.widths[0])
+        scaled = vectors(rows * p.widths[0])
+        transposed = floats(vectors(rows * widest))
     }
 
     deinit {
@@ -34,6 +37,7 @@ package final class LayerBuffers {
         if classic { for p in back { p.deallocate() } }
         UnsafeMutableRawPointer(sent).assumingMemoryBound(to: Vector.self).deallocate()
         scaled.deallocate()
+        UnsafeMutableRawPointer(transposed).assumingMemoryBound(to: Vector.self).deallocate()
     }
 }
 

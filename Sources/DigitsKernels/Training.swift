@@ -100,12 +100,13 @@ extension Kernels {
 
     /// W[i, :] += x_i · d for each of the `m` rows i listed, with d (`width` vectors) held in
     /// registers four vectors at a time: the rank-1 update x·dᵀ of docs 000 and 001, over the
-    /// rows of nonzero inputs only.
+    /// rows of nonzero inputs only; `columns` limits it to those vectors of each row.
     @inline(__always)
     package static func addOuter(into W: UnsafeMutablePointer<Vector>, width w: Int, rows: UnsafePointer<Int32>,
-                                 values: UnsafePointer<Float>, count m: Int, _ d: UnsafeMutablePointer<Vector>) {
-        var v = 0
-        while v + 4 <= w {
+                                 values: UnsafePointer<Float>, count m: Int, _ d: UnsafePointer<Vector>, columns: Range<Int>? = nil) {
+        let columns = columns ?? 0..<w
+        var v = columns.lowerBound
+        while v + 4 <= columns.upperBound {
             let (d0, d1, d2, d3) = (d[v], d[v + 1], d[v + 2], d[v + 3])
             for a in 0..<m {
                 let row = W + Int(rows[a]) * w + v
@@ -117,7 +118,7 @@ extension Kernels {
             }
             v += 4
         }
-        while v < w {
+        while v < columns.upperBound {
             let d0 = d[v]
             for a in 0..<m {
                 let row = W + Int(rows[a]) * w + v

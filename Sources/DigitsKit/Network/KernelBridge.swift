@@ -74,9 +74,10 @@ extension HiddenActivation {
     }
 }
 
-/// The kernels a training run uses: doc 001's network of one sigmoid hidden layer trains on its
-/// own kernels (the model `make train` makes, bit for bit as before deeper networks existed);
-/// every other network, and any with dropout, on the kernels for any depth.
+/// The kernels a training run uses: doc 001's network of one sigmoid hidden layer, trained
+/// example by example without momentum or dropout (doc 001's way, and `make train`'s), on its
+/// own kernels, which make the same model bit for bit as before deeper networks existed; every
+/// other run on the kernels for any depth, whose mini-batches are matrix products.
 final class KernelRun {
     private enum Kind {
         case single(PackedNetwork, workspace: Workspace, helper: Workspace, momentum: MomentumState?)
@@ -85,8 +86,8 @@ final class KernelRun {
     private let kind: Kind
 
     /// Kernels for `network`, momentum's velocity starting at `velocity` (or zero) when `momentum`.
-    init(_ network: Network, momentum: Bool, velocity: Network?, dropout: Float, seed: UInt64) {
-        if network.layers.count == 2 && network.hiddenActivation == .sigmoid && dropout == 0 {
+    init(_ network: Network, batchSize: Int, momentum: Bool, velocity: Network?, dropout: Float, seed: UInt64) {
+        if network.layers.count == 2 && network.hiddenActivation == .sigmoid && dropout == 0 && batchSize == 1 && !momentum {
             let p = PackedNetwork(network)
             kind = .single(p, workspace: Workspace(for: p), helper: Workspace(for: p),
                            momentum: momentum ? MomentumState(for: p, velocity: velocity) : nil)

@@ -133,7 +133,7 @@ public struct Trainer: Sendable {
         // Each epoch shuffles the previous order: replaying the finished epochs' shuffles puts
         // a resumed run exactly where the interrupted one was.
         for _ in history { random.shuffle(&order) }
-        let kernels = KernelRun(network, momentum: options.momentum > 0, velocity: resume?.velocity, dropout: options.dropout,
+        let kernels = KernelRun(network, batchSize: options.batchSize, momentum: options.momentum > 0, velocity: resume?.velocity, dropout: options.dropout,
                                 seed: options.seed)
         let table = options.inputs.table
         let total = max(1, options.epochs)
