@@ -140,6 +140,7 @@ bench:
 	$(SWIFT) build -c release --product digits
 	$(SWIFT) build -c release --product DigitsBenchmarks
 	$(RELEASE)/DigitsBenchmarks "$(MNIST_DIR)"
+	python3 Tests/Benchmarks/deep_bench.py $(RELEASE)/digits "$(MNIST_DIR)"
 
 FUZZ_SECONDS ?= 600
 FUZZERS := FuzzIDX FuzzCSV FuzzPNG FuzzJPEG FuzzModel

@@ -27,30 +27,8 @@ extension Kernels {
                                 count m: Int, _ ws: Workspace) {
         let w = p.width
         let h = ws.h
-        let (W_ih, b_h) = (p.W_ih, p.b_h)
         // z_h = b_h + Σ_i x_i · W_ih[i, :]
-        var v = 0
-        while v + 4 <= w {
-            var a0 = b_h[v], a1 = b_h[v + 1], a2 = b_h[v + 2], a3 = b_h[v + 3]
-            for a in 0..<m {
-                let row = W_ih + Int(active[a]) * w + v
-                let x = Vector(repeating: values[a])
-                a0 = a0.addingProduct(x, row[0])
-                a1 = a1.addingProduct(x, row[1])
-                a2 = a2.addingProduct(x, row[2])
-                a3 = a3.addingProduct(x, row[3])
-            }
-            h[v] = a0; h[v + 1] = a1; h[v + 2] = a2; h[v + 3] = a3
-            v += 4
-        }
-        while v < w {
-            var a0 = b_h[v]
-            for a in 0..<m {
-                a0 = a0.addingProduct(Vector(repeating: values[a]), W_ih[Int(active[a]) * w + v])
-            }
-            h[v] = a0
-            v += 1
-        }
+        sparseRow(active, values, count: m, p.W_ih, width: w, bias: p.b_h, into: h, columns: 0..<w)
         // h = σ(z_h); padded units are held at 0.
         let hFloats = UnsafeMutableRawPointer(h).assumingMemoryBound(to: Float.self)
         sigmoidInPlace(hFloats, count: w * 8)
@@ -58,24 +36,9 @@ extension Kernels {
         // z_o[k] = b_o[k] + W_hoᵀ[k, :] · h
         let O = p.outputCount
         for k in 0..<O {
-            let row = p.W_hoT + k * w
-            var sum = Vector()
-            for v in 0..<w { sum = sum.addingProduct(row[v], h[v]) }
-            ws.o[k] = p.b_o[k] + sum.sum()
+            ws.o[k] = p.b_o[k] + dot(p.W_hoT + k * w, h, count: w)
         }
-        if !p.softmax {
-            sigmoidInPlace(ws.o, count: O)
-        } else {
-            var maximum = ws.o[0]
-            for k in 1..<O { maximum = max(maximum, ws.o[k]) }
-            var total: Float = 0
-            for k in 0..<O {
-                ws.o[k] = fastExp(ws.o[k] - maximum)
-                total += ws.o[k]
-            }
-            let inverse = 1 / total
-            for k in 0..<O { ws.o[k] *= inverse }
-        }
+        outputs(ws.o, count: O, softmax: p.softmax)
     }
 
     /// The output and hidden deltas of one example (Network.backprop): δ_o from the loss, the
