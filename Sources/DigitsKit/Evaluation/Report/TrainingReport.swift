@@ -1,4 +1,3 @@
-import DigitsKernels
 /// Everything the training report shows, computed once from a model and the test set: the
 /// evaluation, the most confident mistakes, what the hidden units look for, and what the
 /// network imagines for each digit. `html()` and `figures()` only draw it.
@@ -34,12 +33,10 @@ public struct TrainingReport: Sendable {
         self.modelSource = modelSource
         self.testSource = testSource
         self.trainingSeconds = trainingSeconds
-        let O = model.network.outputCount
-        let scores = Kernels.predict(model.network, images: test.images, count: test.count, table: model.inputs.table)
         let answers = Calibration.answers(model: model, on: test)
         reliability = (Calibration.reliability(probabilities: answers.calibrated, right: answers.right),
                        Calibration.expectedError(probabilities: answers.calibrated, right: answers.right))
-        let digits = (0..<test.count).map { n in argmax(scores[n * O..<(n + 1) * O]) }
+        let digits = Evaluation.predictions(network: model.network, inputs: model.inputs, data: test)
         evaluation = Evaluation(predictions: digits, labels: test.labels)
         // The mistakes, with the calibrated probability the model gives each (`Model.predict`).
         let wrong = digits.indices.filter { digits[$0] != Int(test.labels[$0]) }
