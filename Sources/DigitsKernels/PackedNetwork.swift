@@ -74,16 +74,3 @@ package final class PackedNetwork {
         return (wih, who, bh, bo)
     }
 }
-
-/// Momentum's state: the velocity of every parameter, and the buffer a batch's step is
-/// gathered in, both in the packed layout.
-package final class MomentumState {
-    package let velocity: PackedNetwork
-    package let step: PackedNetwork
-
-    /// Zero velocity and step buffer, shaped as `p`.
-    package init(for p: PackedNetwork) {
-        velocity = PackedNetwork(inputCount: p.inputCount, hiddenCount: p.hiddenCount, outputCount: p.outputCount, softmax: p.softmax)
-        step = PackedNetwork(inputCount: p.inputCount, hiddenCount: p.hiddenCount, outputCount: p.outputCount, softmax: p.softmax)
-    }
-}

@@ -101,79 +101,6 @@ extension Kernels {
         for i in 0..<(p.outputCount * p.width) { p.W_hoT[i] *= factor }
     }
 
-    /// Phase 1 of a mini-batch step, for the examples at `positions` of `order`: the forward
-    /// pass and the deltas of each, against the weights as they were at the batch's start, kept
-    /// in `batch` already multiplied by −α/K (doc 000 §6). Returns their summed loss.
-    package static func backward(_ p: PackedNetwork, _ data: EpochData, positions: Range<Int>, batchStart: Int,
-                                 scale: Float, _ s: KernelSettings, _ ws: Workspace, _ batch: BatchBuffers) -> Double {
-        let (w, O) = (p.width, p.outputCount)
-        let minusScale = Vector(repeating: -scale)
-        var loss = 0.0
-        for position in positions {
-            let n = Int(data.order[position])
-            let first = data.offsets[n], m = data.offsets[n + 1] - first
-            forward(p, active: data.indices + first, values: data.values + first, count: m, ws)
-            loss += deltas(p, label: Int(data.labels[n]), s, ws)
-            let slot = position - batchStart
-            let h = batch.h + slot * w, delta_h = batch.delta_h + slot * w
-            for v in 0..<w {
-                h[v] = ws.h[v]
-                delta_h[v] = ws.delta_h[v] * minusScale
-            }
-            for k in 0..<O { batch.delta_o[slot * O + k] = -scale * ws.delta_o[k] }
-        }
-        return loss
-    }
-
-    /// Phase 2 of a mini-batch step, for the hidden units in vectors `columns`: each example's
-    /// rank-1 updates W_ih −= (α/K)·x·δ_hᵀ, W_ho −= (α/K)·h·δ_oᵀ and b_h −= (α/K)·δ_h, in
-    /// example order (doc 000 §6), added into `p` — the weights themselves, or the step buffer
-    /// of momentum.
-    package static func update(_ p: PackedNetwork, _ data: EpochData, positions: Range<Int>, columns: Range<Int>,
-                               useBias: Bool, _ batch: BatchBuffers) {
-        let (w, O) = (p.width, p.outputCount)
-        for position in positions {
-            let slot = position - positions.lowerBound
-            let n = Int(data.order[position])
-            let first = data.offsets[n], m = data.offsets[n + 1] - first
-            let active = data.indices + first, values = data.values + first
-            let delta_h = batch.delta_h + slot * w, h = batch.h + slot * w
-            for a in 0..<m {
-                let row = p.W_ih + Int(active[a]) * w
-                let x = Vector(repeating: values[a])
-                for v in columns { row[v] = row[v].addingProduct(x, delta_h[v]) }
-            }
-            for k in 0..<O {
-                let d = Vector(repeating: batch.delta_o[slot * O + k])
-                let row = p.W_hoT + k * w
-                for v in columns { row[v] = row[v].addingProduct(d, h[v]) }
-            }
-            if useBias {
-                for v in columns { p.b_h[v] += delta_h[v] }
-                for k in 0..<O { p.b_o[k] += batch.delta_o[slot * O + k] }
-            }
-        }
-    }
-
-    /// The momentum step, once the batch's step G (−α times the averaged gradient) is in
-    /// `m.step`: with weight decay G −= α·λ·W on the weights, then V ← μV + G and
-    /// W ← W + V (classical) or W ← W + μV + G (Nesterov's look-ahead, in the form of
-    /// Sutskever et al. 2013); G is cleared for the next batch.
-    package static func applyMomentum(_ p: PackedNetwork, _ m: MomentumState, mu: Float, nesterov: Bool, decay: Float) {
-        let (I, O, w) = (p.inputCount, p.outputCount, p.width)
-        combineMomentum(p.W_ih, m.velocity.W_ih, m.step.W_ih, count: I * w, mu: mu, nesterov: nesterov, decay: decay)
-        combineMomentum(p.W_hoT, m.velocity.W_hoT, m.step.W_hoT, count: O * w, mu: mu, nesterov: nesterov, decay: decay)
-        combineMomentum(p.b_h, m.velocity.b_h, m.step.b_h, count: w, mu: mu, nesterov: nesterov, decay: 0)
-        let muScalar = mu
-        for k in 0..<O {
-            let g = m.step.b_o[k]
-            let v = g.addingProduct(m.velocity.b_o[k], muScalar)
-            m.velocity.b_o[k] = v
-            p.b_o[k] += nesterov ? g.addingProduct(v, muScalar) : v
-            m.step.b_o[k] = 0
-        }
-    }
-
     /// P ← P + V or P + μV + G with V ← μV + G, G having taken the decay G −= decay·P first (0
     /// for biases); G is cleared for the next batch. The formula of `Momentum`, over vectors.
     @inline(__always)
@@ -190,98 +117,48 @@ extension Kernels {
         }
     }
 
-    /// Trains over `order` (indices into `inputs`) once, updating `p` in place: per example
-    /// when the batch size is 1 (doc 001), else by averaged mini-batch gradients (doc 000 §6):
-    /// all the batch's deltas against the same weights, then its updates; with `threads` 2 the
-    /// deltas of the batch's first half come from a second thread, with the same result. Returns the summed loss,
-    /// how many examples the network got right before their step, and how many were seen;
-    /// stops early, at a batch boundary, when `shouldStop` says so.
+    /// Trains doc 001's network over `order` (indices into `inputs`) once, example by example
+    /// (doc 001), updating `p` in place: each example's forward pass and deltas, then
+    /// W_hoᵀ −= α·δ_o·hᵀ, W_ih −= α·x·δ_hᵀ over the rows of its nonzero pixels, and the biases
+    /// under the exact rule (doc 000 eq. 10, 12), with weight decay first. Returns the summed
+    /// loss, how many examples the network got right before their step, and how many were seen;
+    /// stops early, between examples, when `shouldStop` says so. (Mini-batches, momentum and
+    /// deeper networks train on the kernels for any depth, `trainEpoch(_: PackedLayers, …)`.)
     package static func trainEpoch(_ p: PackedNetwork, inputs: SparseInputs, labels: [UInt8], order: [Int32],
-                           settings s: KernelSettings, workspace ws: Workspace, helper: Workspace, threads: Int = 2,
-                           momentum: MomentumState? = nil,
-                           progress: (Int) -> Void, shouldStop: () -> Bool) -> (loss: Double, hits: Int, seen: Int) {
+                                   settings s: KernelSettings, workspace ws: Workspace,
+                                   progress: (Int) -> Void, shouldStop: () -> Bool) -> (loss: Double, hits: Int, seen: Int) {
         ws.hits = 0
-        helper.hits = 0
-        let useBias = s.exactRule
-        let K = max(1, s.batchSize)
-        let perExample = K == 1 && momentum == nil
-        let batch = BatchBuffers(size: perExample ? 0 : K, width: p.width, outputs: p.outputCount)
-        // The current batch, as the second thread reads it (written before each post).
-        nonisolated(unsafe) var batchRange = 0..<0
-        nonisolated(unsafe) var batchScale: Float = 0
-        let (w, O) = (p.width, p.outputCount)
+        let (w, O, useBias) = (p.width, p.outputCount, s.exactRule)
         let rateStep = order.isEmpty ? 0 : (s.learningRateEnd - s.learningRate) / Float(order.count)
-        return inputs.indices.withUnsafeBufferPointer { allIndices in
-            inputs.values.withUnsafeBufferPointer { allValues in
-                inputs.offsets.withUnsafeBufferPointer { offsets in
-                    labels.withUnsafeBufferPointer { labelBuffer in
-                        order.withUnsafeBufferPointer { orderBuffer in
-            let data = EpochData(indices: allIndices.baseAddress!, values: allValues.baseAddress!,
-                                 offsets: offsets.baseAddress!, labels: labelBuffer.baseAddress!, order: orderBuffer.baseAddress!)
-            // A second thread takes the first half of each batch's examples. (Splitting the
-            // update by columns as well was measured: it made cache lines of W_ih bounce
-            // between the cores and ran 5× slower.)
-            let worker = !perExample && threads > 1 ? BatchWorker { _, range in
-                backward(p, data, positions: range, batchStart: batchRange.lowerBound, scale: batchScale, s, helper, batch)
-            } : nil
-            defer { worker?.stop() }
-            var lossSum = 0.0
-            var seen = 0
-            var start = 0
-            while start < order.count {
+        return withEpochData(inputs, labels, order) { data in
+            var (lossSum, seen) = (0.0, 0)
+            while seen < order.count {
                 if shouldStop() { break }
-                let end = min(start + K, order.count)
-                let lr = s.learningRate + rateStep * Float(start)
-                if perExample {
-                    let n = Int(data.order[start])
-                    let first = data.offsets[n], m = data.offsets[n + 1] - first
-                    let active = data.indices + first, values = data.values + first
-                    forward(p, active: active, values: values, count: m, ws)
-                    lossSum += deltas(p, label: Int(data.labels[n]), s, ws)
-                    decay(p, rate: lr, l2: s.l2)
-                    // W_hoᵀ[k, :] −= α·δ_o[k]·h, b_o −= α·δ_o  (doc 000 eq. 10, 12)
-                    for k in 0..<O {
-                        let step = Vector(repeating: -lr * ws.delta_o[k])
-                        let row = p.W_hoT + k * w
-                        for v in 0..<w { row[v] = row[v].addingProduct(step, ws.h[v]) }
-                        if useBias { p.b_o[k] -= lr * ws.delta_o[k] }
-                    }
-                    // W_ih[i, :] −= α·x_i·δ_h over the nonzero inputs' rows, b_h −= α·δ_h
-                    let rate = Vector(repeating: -lr)
-                    let step = ws.delta_h
-                    for v in 0..<w { step[v] *= rate }
-                    addOuter(into: p.W_ih, width: w, rows: active, values: values, count: m, step)
-                    if useBias { for v in 0..<w { p.b_h[v] += step[v] } }
-                } else {
-                    let mid = start + (end - start + 1) / 2
-                    batchRange = start..<end
-                    batchScale = lr / Float(end - start)
-                    var firstLoss = 0.0
-                    if let worker { worker.post(1, start..<mid) } else {
-                        firstLoss = backward(p, data, positions: start..<mid, batchStart: start, scale: batchScale, s, helper, batch)
-                    }
-                    let secondLoss = backward(p, data, positions: mid..<end, batchStart: start, scale: batchScale, s, ws, batch)
-                    if let worker { firstLoss = worker.wait() }
-                    lossSum += firstLoss + secondLoss
-                    if let momentum {
-                        update(momentum.step, data, positions: start..<end, columns: 0..<w, useBias: useBias, batch)
-                        applyMomentum(p, momentum, mu: s.momentum, nesterov: s.nesterov, decay: lr * s.l2)
-                    } else {
-                        decay(p, rate: lr, l2: s.l2)
-                        update(p, data, positions: start..<end, columns: 0..<w, useBias: useBias, batch)
-                    }
+                let lr = s.learningRate + rateStep * Float(seen)
+                let n = Int(data.order[seen])
+                let first = data.offsets[n], m = data.offsets[n + 1] - first
+                let active = data.indices + first, values = data.values + first
+                forward(p, active: active, values: values, count: m, ws)
+                lossSum += deltas(p, label: Int(data.labels[n]), s, ws)
+                decay(p, rate: lr, l2: s.l2)
+                // W_hoᵀ[k, :] −= α·δ_o[k]·h, b_o −= α·δ_o  (doc 000 eq. 10, 12)
+                for k in 0..<O {
+                    let step = Vector(repeating: -lr * ws.delta_o[k])
+                    let row = p.W_hoT + k * w
+                    for v in 0..<w { row[v] = row[v].addingProduct(step, ws.h[v]) }
+                    if useBias { p.b_o[k] -= lr * ws.delta_o[k] }
                 }
-                let before = seen
-                seen += end - start
-                start = end
-                if seen / 2048 != before / 2048 { progress(seen) }
+                // W_ih[i, :] −= α·x_i·δ_h over the nonzero inputs' rows, b_h −= α·δ_h
+                let rate = Vector(repeating: -lr)
+                let step = ws.delta_h
+                for v in 0..<w { step[v] *= rate }
+                addOuter(into: p.W_ih, width: w, rows: active, values: values, count: m, step)
+                if useBias { for v in 0..<w { p.b_h[v] += step[v] } }
+                seen += 1
+                if seen % 2048 == 0 { progress(seen) }
             }
             progress(seen)
-            return (lossSum, ws.hits + helper.hits, seen)
-                        }
-                    }
-                }
-            }
+            return (lossSum, ws.hits, seen)
         }
     }
 }

@@ -7,27 +7,6 @@ package struct EpochData: @unchecked Sendable {
     package let order: UnsafePointer<Int32>
 }
 
-/// What phase 1 of a mini-batch step leaves for phase 2: each example's h and its deltas,
-/// already scaled by −α/K.
-package final class BatchBuffers: @unchecked Sendable {
-    package let h: UnsafeMutablePointer<Vector>
-    package let delta_h: UnsafeMutablePointer<Vector>
-    package let delta_o: UnsafeMutablePointer<Float>
-
-    package init(size: Int, width: Int, outputs: Int) {
-        h = vectors(size * width)
-        delta_h = vectors(size * width)
-        delta_o = .allocate(capacity: max(1, size * outputs))
-        delta_o.initialize(repeating: 0, count: max(1, size * outputs))
-    }
-
-    deinit {
-        h.deallocate()
-        delta_h.deallocate()
-        delta_o.deallocate()
-    }
-}
-
 /// Scratch space for the kernels, allocated once per run so the epoch loop allocates nothing.
 package final class Workspace {
     package let width: Int, outputCount: Int, inputCount: Int

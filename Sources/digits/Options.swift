@@ -133,11 +133,7 @@ struct TrainingArguments: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Add N pictures that are no digit (letters, signs, doodles drawn by program) to the training images, trained toward no digit (a uniform softmax, or every sigmoid low), so that the model can say \"not a digit\".", valueName: "n"))
     var nonDigits = 0
 
-    @Option(parsing: .unconditional, help: "Threads for mini-batches, 1 or 2; the model is the same bit for bit either way (2 did not pay reliably on a 2-core machine: see make bench).")
-    var threads = 1
-
     func validate() throws {
-        guard (1...2).contains(threads) else { throw ValidationError("--threads must be 1 or 2, got \(threads)") }
         guard (0...50_000).contains(validation) else { throw ValidationError("--validation must be 0…50000, got \(validation)") }
         guard (0...100_000).contains(nonDigits) else { throw ValidationError("--non-digits must be 0…100000, got \(nonDigits)") }
         guard (1...15).contains(hidden.sizes.count) else { throw ValidationError("--hidden takes 1…15 layer sizes, got \(hidden.sizes.count)") }
@@ -180,7 +176,6 @@ struct TrainingArguments: ParsableArguments {
         o.seed = seed
         o.inputs = inputs
         o.targets = targets
-        o.threads = threads
         o.validation = validation
         o.deskew = deskew
         o.nonDigits = nonDigits

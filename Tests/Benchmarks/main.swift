@@ -63,23 +63,17 @@ if let gzipPath, Gzip.isGzip(FileManager.default.contents(atPath: trainImages)!.
 let train = try directory.load(.train)
 let test = try directory.load(.test)
 var epochSeconds: [Int: Double] = [:]
-print("training epochs on 60,000 images, 784-100-10, median of 5 epochs each")
+print("training epochs on 60,000 images, 784-100-10, one thread, median of 5 epochs each")
 for batch in [1, 10, 32] {
-    var perThreads: [Int: Double] = [:]
-    for threads in batch == 1 ? [1] : [1, 2] {
-        var options = TrainingOptions()
-        options.epochs = 5
-        options.batchSize = batch
-        options.threads = threads
-        options.augment = .none
-        var times: [Double] = []
-        _ = Trainer(options: options).train(on: train, evaluateOn: nil, epochEnd: { report, _ in times.append(report.seconds) })
-        times.sort()
-        perThreads[threads] = times[times.count / 2]
-    }
-    epochSeconds[batch] = perThreads[TrainingOptions().threads]
-    let detail = perThreads.keys.sorted().map { String(format: "%d thread%@ %.3f s", $0, $0 == 1 ? "" : "s", perThreads[$0]!) }
-    line("batch \(batch), seconds per epoch", detail.joined(separator: ", "))
+    var options = TrainingOptions()
+    options.epochs = 5
+    options.batchSize = batch
+    options.augment = .none
+    var times: [Double] = []
+    _ = Trainer(options: options).train(on: train, evaluateOn: nil, epochEnd: { report, _ in times.append(report.seconds) })
+    times.sort()
+    epochSeconds[batch] = times[times.count / 2]
+    line("batch \(batch), seconds per epoch", String(format: "%.3f s", epochSeconds[batch]!))
 }
 for kind in [Augmentation.affine, .elastic, .reader, .readerElastic] {
     var options = TrainingOptions()

@@ -77,6 +77,19 @@ struct KernelsTests {
         ("batch 5, classic rule, momentum", settings(rule: .classic, batch: 5, momentum: 0.5)),
     ]
 
+    /// One epoch through `KernelRun`, as the trainer runs it: doc 001's per-example kernels or
+    /// the kernels for any depth, whichever the settings call for.
+    static func kernelEpoch(_ start: Network, data: Dataset, order: [Int32], settings s: StepSettings,
+                            shouldStop: @escaping () -> Bool = { false }) -> (network: Network, loss: Double, hits: Int, seen: Int) {
+        let run = KernelRun(start, batchSize: s.batchSize, momentum: s.momentum > 0, velocity: nil, dropout: 0, seed: 1)
+        let inputs = SparseInputs(images: data.images, count: data.count, pixels: 784, table: s.inputTable)
+        let (loss, hits, seen) = run.epoch(1, inputs: inputs, labels: data.labels, order: order, settings: s,
+                                           progress: { _ in }, shouldStop: shouldStop)
+        var n = start
+        run.store(into: &n)
+        return (n, loss, hits, seen)
+    }
+
     @Test(arguments: 0..<cases.count)
     func epochMatchesThePlainFormulas(index: Int) {
         let (name, s) = Self.cases[index]
@@ -88,14 +101,7 @@ struct KernelsTests {
         var order = (0..<Int32(30)).map { $0 }
         var r = Random(seed: 9)
         r.shuffle(&order)
-        let packed = PackedNetwork(start)
-        let inputs = SparseInputs(images: data.images, count: 30, pixels: 784, table: s.inputTable)
-        let (loss, _, seen) = Kernels.trainEpoch(packed, inputs: inputs, labels: data.labels, order: order,
-                                              settings: s, workspace: Workspace(for: packed), helper: Workspace(for: packed),
-                                              momentum: s.momentum > 0 ? MomentumState(for: packed) : nil,
-                                              progress: { _ in }, shouldStop: { false })
-        var fast = start
-        packed.store(into: &fast)
+        let (fast, loss, _, seen) = Self.kernelEpoch(start, data: data, order: order, settings: s)
         let plain = Self.plainEpoch(start, data: data, order: order, settings: s)
         #expect(seen == 30)
         #expect(loss > 0 && loss.isFinite)
@@ -104,61 +110,27 @@ struct KernelsTests {
         if s.rule == .classic { #expect(fast.b_h.allSatisfy { $0 == 0 } && fast.b_o.allSatisfy { $0 == 0 }) }
     }
 
-    /// Batches of 2 or more only: batch 1 trains example by example (`perExample`) and never
-    /// starts the second thread. 3 splits unevenly (2 + 1) and leaves a last batch of one, which
-    /// goes wholly to the second thread.
-    @Test(arguments: [2, 3, 8])
-    func twoThreadsGiveTheSameWeightsBitForBit(batch: Int) {
-        let data = Self.dataset(count: 40)
-        let inputs = SparseInputs(images: data.images, count: 40, pixels: 784, table: InputScaling.unit.table)
-        var results: [(network: Network, loss: Double, hits: Int)] = []
-        for threads in [1, 2] {
-            let packed = PackedNetwork(Network(inputCount: 784, hiddenCount: 20, outputCount: 10, seed: 3))
-            let helper = Workspace(for: packed)
-            let (loss, hits, _) = Kernels.trainEpoch(packed, inputs: inputs, labels: data.labels, order: (0..<40).map { $0 },
-                                                     settings: Self.settings(batch: batch, l2: 0.01), workspace: Workspace(for: packed),
-                                                     helper: helper, threads: threads, progress: { _ in }, shouldStop: { false })
-            if threads == 2 {
-                // With two threads only the second one works in `helper`: outputs there (σ or
-                // softmax, never 0; the workspace starts at 0) show it did its half of the batches.
-                #expect((0..<helper.outputCount).contains { helper.o[$0] != 0 }, "the second thread did no work")
-            }
-            var n = Network(inputCount: 784, hiddenCount: 20, outputCount: 10, seed: 3)
-            packed.store(into: &n)
-            results.append((n, loss, hits))
-        }
-        #expect(results[0].network == results[1].network)
-        // The second thread's loss and hits are added in as the first thread would have.
-        #expect(results[0].loss == results[1].loss)
-        #expect(results[0].hits == results[1].hits)
-    }
-
     /// With a learning rate of 0 the weights never move, so the running training accuracy must
     /// equal what the evaluator counts on the same images.
-    @Test(arguments: [(1, 1), (5, 1), (5, 2)])
-    func countsTheExamplesItGetsRightBeforeEachStep(batch: Int, threads: Int) {
+    @Test(arguments: [1, 5])
+    func countsTheExamplesItGetsRightBeforeEachStep(batch: Int) {
         let data = Self.dataset(count: 200, seed: 11)
         let network = Network(inputCount: 784, hiddenCount: 16, outputCount: 10, seed: 4)
-        let packed = PackedNetwork(network)
-        let inputs = SparseInputs(images: data.images, count: 200, pixels: 784, table: InputScaling.unit.table)
-        let (_, hits, seen) = Kernels.trainEpoch(packed, inputs: inputs, labels: data.labels, order: (0..<200).map { $0 },
-                                                 settings: Self.settings(batch: batch, lr: (0, 0)), workspace: Workspace(for: packed),
-                                                 helper: Workspace(for: packed), threads: threads, progress: { _ in }, shouldStop: { false })
+        let (_, _, hits, seen) = Self.kernelEpoch(network, data: data, order: (0..<200).map { $0 }, settings: Self.settings(batch: batch, lr: (0, 0)))
         let evaluation = Evaluation(network: network, inputs: .unit, data: data)
         #expect(seen == 200)
         #expect(evaluation.correct > 0)
         #expect(hits == evaluation.correct)
     }
 
-    @Test func stopsAtABatchBoundaryWhenAsked() {
+    @Test(arguments: [1, 3])
+    func stopsAtABatchBoundaryWhenAsked(batch: Int) {
         let data = Self.dataset(count: 20)
-        let packed = PackedNetwork(Network(inputCount: 784, hiddenCount: 8, outputCount: 10, seed: 1))
-        var calls = 0
-        let inputs = SparseInputs(images: data.images, count: 20, pixels: 784, table: InputScaling.unit.table)
-        let (_, _, seen) = Kernels.trainEpoch(packed, inputs: inputs, labels: data.labels, order: (0..<20).map { $0 },
-                                           settings: Self.settings(batch: 3), workspace: Workspace(for: packed), helper: Workspace(for: packed), progress: { _ in },
-                                           shouldStop: { calls += 1; return calls > 2 })
-        #expect(seen == 6)
+        nonisolated(unsafe) var calls = 0
+        let (_, _, _, seen) = Self.kernelEpoch(Network(inputCount: 784, hiddenCount: 8, outputCount: 10, seed: 1), data: data,
+                                               order: (0..<20).map { $0 }, settings: Self.settings(batch: batch),
+                                               shouldStop: { calls += 1; return calls > 2 })
+        #expect(seen == 2 * batch)
     }
 
     @Test(arguments: [OutputLayer.sigmoid, .softmax])

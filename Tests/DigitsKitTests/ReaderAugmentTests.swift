@@ -133,19 +133,6 @@ struct ReaderAugmentTests {
         #expect(augmenter.apply(t, to: block) == block)
     }
 
-    @Test func oneOrTwoThreadsGiveTheSameReaderModel() throws {
-        var options = TrainingOptions()
-        options.hidden = [12]
-        options.epochs = 2
-        options.batchSize = 8
-        options.augment = .readerElastic
-        let data = KernelsTests.dataset(count: 200, seed: 5)
-        let one = try Trainer(options: options).train(on: data, evaluateOn: nil)
-        options.threads = 2
-        let two = try Trainer(options: options).train(on: data, evaluateOn: nil)
-        #expect(one.network == two.network)
-    }
-
     @Test(.enabled(if: Fixtures.mnistDirectory != nil, "MNIST_DIR does not point at the MNIST files; set it to run this test"))
     func aShortReaderRunLearnsMNIST() throws {
         let directory = MNISTDirectory(path: Fixtures.mnistDirectory!)

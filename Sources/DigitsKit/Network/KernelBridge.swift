@@ -80,7 +80,7 @@ extension HiddenActivation {
 /// other run on the kernels for any depth, whose mini-batches are matrix products.
 final class KernelRun {
     private enum Kind {
-        case single(PackedNetwork, workspace: Workspace, helper: Workspace, momentum: MomentumState?)
+        case single(PackedNetwork, workspace: Workspace)
         case layers(PackedLayers, momentum: LayerMomentum?, dropout: Dropout?)
     }
     private let kind: Kind
@@ -89,8 +89,7 @@ final class KernelRun {
     init(_ network: Network, batchSize: Int, momentum: Bool, velocity: Network?, dropout: Float, seed: UInt64) {
         if network.layers.count == 2 && network.hiddenActivation == .sigmoid && dropout == 0 && batchSize == 1 && !momentum {
             let p = PackedNetwork(network)
-            kind = .single(p, workspace: Workspace(for: p), helper: Workspace(for: p),
-                           momentum: momentum ? MomentumState(for: p, velocity: velocity) : nil)
+            kind = .single(p, workspace: Workspace(for: p))
         } else {
             let p = PackedLayers(network)
             let m = momentum ? LayerMomentum(for: p) : nil
@@ -100,12 +99,12 @@ final class KernelRun {
     }
 
     /// One epoch (epoch `epoch`, 1-based) over `order`: summed loss, hits, examples seen.
-    func epoch(_ epoch: Int, inputs: SparseInputs, labels: [UInt8], order: [Int32], settings: StepSettings, threads: Int,
+    func epoch(_ epoch: Int, inputs: SparseInputs, labels: [UInt8], order: [Int32], settings: StepSettings,
                progress: (Int) -> Void, shouldStop: () -> Bool) -> (loss: Double, hits: Int, seen: Int) {
         switch kind {
-        case .single(let p, let workspace, let helper, let momentum):
-            return Kernels.trainEpoch(p, inputs: inputs, labels: labels, order: order, settings: settings, workspace: workspace,
-                                      helper: helper, threads: threads, momentum: momentum, progress: progress, shouldStop: shouldStop)
+        case .single(let p, let workspace):
+            return Kernels.trainEpoch(p, inputs: inputs, labels: labels, order: order, settings: settings.kernel(outputs: p.outputCount),
+                                      workspace: workspace, progress: progress, shouldStop: shouldStop)
         case .layers(let p, let momentum, let dropout):
             return Kernels.trainEpoch(p, inputs: inputs, labels: labels, order: order, settings: settings.kernel(outputs: p.sizes.last!),
                                       epoch: epoch, dropout: dropout, momentum: momentum, progress: progress, shouldStop: shouldStop)
@@ -115,7 +114,7 @@ final class KernelRun {
     /// The trained parameters, into `n`.
     func store(into n: inout Network) {
         switch kind {
-        case .single(let p, _, _, _): p.store(into: &n)
+        case .single(let p, _): p.store(into: &n)
         case .layers(let p, _, _): p.store(into: &n)
         }
     }
@@ -124,7 +123,6 @@ final class KernelRun {
     func velocity(shapedAs n: Network) -> Network? {
         var v = n
         switch kind {
-        case .single(_, _, _, let momentum?): momentum.velocity.store(into: &v)
         case .layers(_, let momentum?, _): momentum.velocity.store(into: &v)
         default: return nil
         }
@@ -132,25 +130,7 @@ final class KernelRun {
     }
 }
 
-extension MomentumState {
-    /// Zero velocity for `p`, or the one given (from a checkpoint, in the plain layout).
-    convenience init(for p: PackedNetwork, velocity: Network?) {
-        self.init(for: p)
-        if let velocity { self.velocity.load(velocity) }
-    }
-}
-
 extension Kernels {
-    /// One epoch of training (see the kernels' `trainEpoch`), with the settings in the
-    /// documents' terms.
-    static func trainEpoch(_ p: PackedNetwork, inputs: SparseInputs, labels: [UInt8], order: [Int32],
-                           settings s: StepSettings, workspace ws: Workspace, helper: Workspace, threads: Int = 2,
-                           momentum: MomentumState? = nil,
-                           progress: (Int) -> Void, shouldStop: () -> Bool) -> (loss: Double, hits: Int, seen: Int) {
-        trainEpoch(p, inputs: inputs, labels: labels, order: order, settings: s.kernel(outputs: p.outputCount), workspace: ws,
-                   helper: helper, threads: threads, momentum: momentum, progress: progress, shouldStop: shouldStop)
-    }
-
     /// The output layer's values for every image: count × outputs scores, row-major.
     static func predict(_ network: Network, images: [UInt8], count: Int, table: [Float]) -> [Float] {
         if network.layers.count == 2 && network.hiddenActivation == .sigmoid {

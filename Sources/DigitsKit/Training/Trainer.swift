@@ -31,11 +31,6 @@ public struct TrainingOptions: Sendable, Equatable {
     public var seed: UInt64 = 1
     public var inputs = InputScaling.unit
     public var targets = TargetEncoding.onehot
-    /// Threads for mini-batches, 1 or 2; the model is the same either way. One by default:
-    /// measured on this 2-core machine (make bench), the second thread gained 5–25% in some
-    /// runs and lost up to 2× in others, as the weights move between the cores' caches every
-    /// batch and a spinning thread is at the mercy of the scheduler.
-    public var threads = 1
     /// Training images held out, from the end of the training set, to choose options on.
     public var validation = 10_000
     /// Whether every image is deskewed before training and reading (`Deskew`).
@@ -160,7 +155,7 @@ public struct Trainer: Sendable {
             if augmenter != nil { finished = inputs }
             random.shuffle(&order)
             let (lossSum, hits, seen) = kernels.epoch(
-                epoch, inputs: inputs, labels: train.labels, order: order, settings: settings(epoch: epoch), threads: options.threads,
+                epoch, inputs: inputs, labels: train.labels, order: order, settings: settings(epoch: epoch),
                 progress: { progress($0, order.count) }, shouldStop: shouldStop)
             let seconds = monotonicSeconds() - start
             if seen < order.count {
