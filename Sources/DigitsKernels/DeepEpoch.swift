@@ -49,6 +49,12 @@ extension Kernels {
                 let end = min(start + K, order.count)
                 let lr = s.learningRate + rateStep * Float(start)
                 forwardBatch(p, data, positions: start..<end, buffers, dropout: dropout, epoch: epoch)
+                if K == 1 && momentum == nil {
+                    let (loss, hit) = exampleStep(p, data, position: start, rate: lr, s, buffers)
+                    (lossSum, hits, seen, start) = (lossSum + loss, hits + hit, seen + 1, end)
+                    if seen % 2048 == 0 { progress(seen) }
+                    continue
+                }
                 let (loss, batchHits) = backwardBatch(p, data, positions: start..<end, s, buffers)
                 (lossSum, hits) = (lossSum + loss, hits + batchHits)
                 let scale = -lr / Float(end - start)

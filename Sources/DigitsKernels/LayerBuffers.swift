@@ -17,6 +17,11 @@ package final class LayerBuffers {
     package let scaled: UnsafeMutablePointer<Vector>
     /// A layer's activations transposed (units × rows), for the gradient's product.
     package let transposed: UnsafeMutablePointer<Float>
+    /// The batch's nonzero pixels by pixel (for the first layer's update): pixel i's are entries
+    /// columnStart[i]..<columnStart[i + 1] of `columnRow` (which example) and `columnValue` (x).
+    package let columnStart: UnsafeMutablePointer<Int32>
+    package let columnRow: UnsafeMutablePointer<Int32>
+    package let columnValue: UnsafeMutablePointer<Float>
     private let classic: Bool
 
     package init(for p: PackedLayers, rows: Int, classic: Bool) {
@@ -30,6 +35,12 @@ package final class LayerBuffers {
         sent = floats(vectors(rows * widest))
         scaled = vectors(rows * p.widths[0])
         transposed = floats(vectors(rows * widest))
+        columnStart = .allocate(capacity: p.sizes[0] + 1)
+        columnStart.initialize(repeating: 0, count: p.sizes[0] + 1)
+        columnRow = .allocate(capacity: rows * p.sizes[0])
+        columnRow.initialize(repeating: 0, count: rows * p.sizes[0])
+        columnValue = .allocate(capacity: rows * p.sizes[0])
+        columnValue.initialize(repeating: 0, count: rows * p.sizes[0])
     }
 
     deinit {
@@ -38,6 +49,9 @@ package final class LayerBuffers {
         UnsafeMutableRawPointer(sent).assumingMemoryBound(to: Vector.self).deallocate()
         scaled.deallocate()
         UnsafeMutableRawPointer(transposed).assumingMemoryBound(to: Vector.self).deallocate()
+        columnStart.deallocate()
+        columnRow.deallocate()
+        columnValue.deallocate()
     }
 }
 

@@ -29,6 +29,8 @@ struct DeepKernelsTests {
         Case(sizes: [784, 24, 16, 10], activation: .tanh, settings: KernelsTests.settings(batch: 6, l2: 0.02, lr: (0.2, 0.2), momentum: 0.5)),
         Case(sizes: [784, 48, 32, 10], activation: .relu, settings: KernelsTests.settings(loss: .crossEntropy, batch: 9, lr: (0.05, 0.05)), dropout: 0.3),
         Case(sizes: [784, 20, 20, 10], activation: .sigmoid, settings: KernelsTests.settings(batch: 1), dropout: 0.5),
+        // Per example with weight decay and doc 001's rule: the fused backward pass and update.
+        Case(sizes: [784, 20, 12, 10], activation: .tanh, settings: KernelsTests.settings(rule: .classic, batch: 1, l2: 0.02, lr: (0.2, 0.1))),
         // An inner dimension over 256 (two chunks of the blocked product), and a 4-row batch remainder.
         Case(sizes: [784, 300, 27, 10], activation: .relu, settings: KernelsTests.settings(loss: .crossEntropy, batch: 10, lr: (0.05, 0.05))),
     ]
