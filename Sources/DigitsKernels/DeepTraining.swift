@@ -13,7 +13,7 @@ extension Kernels {
     /// factor; the row's padding is held at 0 in both.
     @inline(__always)
     static func activate(_ z: UnsafeMutablePointer<Float>, count n: Int, padded: Int, _ f: KernelActivation,
-                         derivative d: UnsafeMutablePointer<Float>, mask: (Int) -> Float) {
+                         derivative d: UnsafeMutablePointer<Float>, dropout: Dropout?, epoch: Int, position: Int, layer: Int) {
         switch f {
         case .sigmoid:
             sigmoidInPlace(z, count: n)
@@ -29,10 +29,12 @@ extension Kernels {
                 z[j] = max(0, z[j])
             }
         }
-        for j in 0..<n {
-            let m = mask(j)
-            z[j] *= m
-            d[j] *= m
+        if let dropout {
+            for j in 0..<n {
+                let m = dropout.factor(epoch: epoch, position: position, layer: layer, unit: j)
+                z[j] *= m
+                d[j] *= m
+            }
         }
         for j in n..<padded { (z[j], d[j]) = (0, 0) }
     }
@@ -80,9 +82,8 @@ extension Kernels {
                 if l == L - 1 {
                     outputs(z, count: p.sizes[L], softmax: p.softmax)
                 } else {
-                    activate(z, count: p.sizes[l + 1], padded: w * 8, p.activation, derivative: floats(buffers.derivative[l] + r * w)) { j in
-                        dropout?.factor(epoch: epoch, position: position, layer: l, unit: j) ?? 1
-                    }
+                    activate(z, count: p.sizes[l + 1], padded: w * 8, p.activation, derivative: floats(buffers.derivative[l] + r * w),
+                             dropout: dropout, epoch: epoch, position: position, layer: l)
                 }
             }
         }
