@@ -4,7 +4,7 @@
 
     deep_bench.py DIGITS MNIST_DIR [--layers 800 800,800] [--batches 1 32 128] [--threads 1 2]
 
-One thread means each program pinned to one core (taskset -c 1) with its own threading set to 1;
+One thread means each program pinned to one core (taskset -c 1, or $BENCH_CORE) with its own threading set to 1;
 two means both cores (digits' kernels for any depth run on one thread either way; the second
 core only makes the next epoch's distorted images, which this setup does not use). `digits` trains 3 epochs and the median is taken (the first epoch included:
 nothing is compiled); PyTorch's and JAX's scripts time one epoch after a warm-up. Every program
@@ -34,7 +34,7 @@ def parse():
 
 
 def pinned(threads):
-    cores = "1" if threads == 1 else "0,1"
+    cores = os.environ.get("BENCH_CORE", "1") if threads == 1 else "0,1"
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
     return ["taskset", "-c", cores], env
 

@@ -46,6 +46,30 @@ let binFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathC
 let digits = binFolder + "/digits"
 func line(_ label: String, _ value: String) { print("  " + label.padding(toLength: 44, withPad: " ", startingAt: 0) + value) }
 
+// MARK: Dense products of the kernels for any depth
+
+// The three products of a batch of 128 on an 800 × 800 layer, one thread, against numpy's sgemm
+// on the same shape (printed by deep_bench.py in the same `make bench` run): the goal is ≥ 70%.
+do {
+    let (K, n) = (128, 800)
+    let w = n / 8
+    let W = vectors(n * w), bias = vectors(w), A = vectors(K * w), D = vectors(K * w), C = vectors(K * w)
+    let S = floats(vectors(K * w)), AT = floats(vectors(K * w))
+    for i in 0..<(n * w) { W[i] = Vector(repeating: Float(i % 7) * 0.01) }
+    for i in 0..<(K * w) { A[i] = Vector(repeating: Float(i % 5) * 0.1); D[i] = Vector(repeating: Float(i % 3) * 0.01) }
+    let flop = 2.0 * Double(K * n * n)
+    let forward = median(runs: 21) { Kernels.multiply(floats(A), rows: K, inner: n, aStride: n, W, width: w, bias: bias, into: C) }
+    let backward = median(runs: 21) { Kernels.multiplyTransposed(D, rows: K, width: w, W, units: n, into: S, sStride: n) }
+    let gradient = median(runs: 21) { Kernels.addProducts(AT, rows: K, inner: n, D, width: w, scale: 0, into: W) }
+    print("dense products of the kernels for any depth, 128 × 800 · 800 × 800, one thread, median of 21")
+    line("forward Z = A·W + b", String(format: "%.1f GFLOP/s", flop / forward / 1e9))
+    line("backward S = D·Wᵀ", String(format: "%.1f GFLOP/s", flop / backward / 1e9))
+    line("gradient W += s·Aᵀ·D", String(format: "%.1f GFLOP/s", flop / gradient / 1e9))
+}
+// BENCH_ONLY=products stops here.
+if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "products" { exit(0) }
+
+
 // MARK: IDX loading
 
 print("IDX load of \(trainImages), median of \(runs)")
@@ -97,27 +121,6 @@ for kind in [Augmentation.affine, .elastic, .reader, .readerElastic] {
 let model = Network(seed: 1)
 let inference = median(runs: max(runs, 21)) { _ = Evaluation(network: model, inputs: .unit, data: test) }
 line("inference over the 10,000 test images", "\(format(inference)) (target < 20 ms), \(Int(10_000 / inference)) images/s")
-
-// MARK: Dense products of the kernels for any depth
-
-// The three products of a batch of 128 on an 800 × 800 layer, one thread, against numpy's sgemm
-// on the same shape (printed by deep_bench.py in the same `make bench` run): the goal is ≥ 70%.
-do {
-    let (K, n) = (128, 800)
-    let w = n / 8
-    let W = vectors(n * w), bias = vectors(w), A = vectors(K * w), D = vectors(K * w), C = vectors(K * w)
-    let S = floats(vectors(K * w)), AT = floats(vectors(K * w))
-    for i in 0..<(n * w) { W[i] = Vector(repeating: Float(i % 7) * 0.01) }
-    for i in 0..<(K * w) { A[i] = Vector(repeating: Float(i % 5) * 0.1); D[i] = Vector(repeating: Float(i % 3) * 0.01) }
-    let flop = 2.0 * Double(K * n * n)
-    let forward = median(runs: 21) { Kernels.multiply(floats(A), rows: K, inner: n, aStride: n, W, width: w, bias: bias, into: C) }
-    let backward = median(runs: 21) { Kernels.multiplyTransposed(D, rows: K, width: w, W, units: n, into: S, sStride: n) }
-    let gradient = median(runs: 21) { Kernels.addProducts(AT, rows: K, inner: n, D, width: w, scale: 0, into: W) }
-    print("dense products of the kernels for any depth, 128 × 800 · 800 × 800, one thread, median of 21")
-    line("forward Z = A·W + b", String(format: "%.1f GFLOP/s", flop / forward / 1e9))
-    line("backward S = D·Wᵀ", String(format: "%.1f GFLOP/s", flop / backward / 1e9))
-    line("gradient W += s·Aᵀ·D", String(format: "%.1f GFLOP/s", flop / gradient / 1e9))
-}
 
 // MARK: Whole processes
 
