@@ -93,17 +93,23 @@ extension Kernels {
     /// The output layer's values for every image, a batch of 64 at a time through the same
     /// forward pass as training (no dropout): count × outputs scores, row-major.
     package static func predict(_ p: PackedLayers, images: [UInt8], count: Int, table: [Float]) -> [Float] {
-        let inputs = SparseInputs(images: images, count: count, pixels: p.sizes[0], table: table)
+        predict(p, inputs: SparseInputs(images: images, count: count, pixels: p.sizes[0], table: table))
+    }
+
+    /// The output layer's values for every image of `inputs` (its z instead when `logits`):
+    /// inputs.count × outputs scores, row-major, 64 images to a batch.
+    package static func predict(_ p: PackedLayers, inputs: SparseInputs, logits: Bool = false) -> [Float] {
+        let count = inputs.count
         let O = p.sizes[p.layerCount], wL = p.widths[p.layerCount - 1]
         let order = (0..<Int32(count)).map { $0 }
         let labels = [UInt8](repeating: 0, count: count)
-        let buffers = LayerBuffers(for: p, rows: 64, classic: false)
+        let buffers = LayerBuffers(for: p, rows: min(64, max(count, 1)), classic: false)
         var scores = [Float](repeating: 0, count: count * O)
         withEpochData(inputs, labels, order) { data in
             var start = 0
             while start < count {
                 let end = min(start + 64, count)
-                forwardBatch(p, data, positions: start..<end, buffers, dropout: nil, epoch: 0)
+                forwardBatch(p, data, positions: start..<end, buffers, dropout: nil, epoch: 0, logits: logits)
                 for r in 0..<(end - start) {
                     let o = floats(buffers.a[p.layerCount - 1] + r * wL)
                     for k in 0..<O { scores[(start + r) * O + k] = o[k] }

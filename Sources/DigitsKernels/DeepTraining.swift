@@ -56,8 +56,9 @@ extension Kernels {
 
     /// The forward pass of the K examples at `positions` of `order`: the first layer over each
     /// image's nonzero pixels, every other as one product over the batch (doc 004 eq. 25).
+    /// With `logits`, the output layer is left as z (what calibration reads).
     static func forwardBatch(_ p: PackedLayers, _ data: EpochData, positions: Range<Int>, _ buffers: LayerBuffers,
-                             dropout: Dropout?, epoch: Int) {
+                             dropout: Dropout?, epoch: Int, logits: Bool = false) {
         let K = positions.count
         let L = p.layerCount
         // The first layer over each image's nonzero pixels, a strip of four vectors of W's
@@ -80,7 +81,7 @@ extension Kernels {
             for (r, position) in positions.enumerated() {
                 let z = floats(buffers.a[l] + r * w)
                 if l == L - 1 {
-                    outputs(z, count: p.sizes[L], softmax: p.softmax)
+                    if !logits { outputs(z, count: p.sizes[L], softmax: p.softmax) }
                 } else {
                     activate(z, count: p.sizes[l + 1], padded: w * 8, p.activation, derivative: floats(buffers.derivative[l] + r * w),
                              dropout: dropout, epoch: epoch, position: position, layer: l)

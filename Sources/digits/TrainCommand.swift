@@ -150,10 +150,7 @@ struct TrainCommand: ParsableCommand {
             Console.error("warning: the model reads \(percent(evaluation.accuracy)) of the test set, about chance (10%): training did not learn; try another --lr (now \(options.learningRate)) or more --epochs")
         }
         if json {
-            let epochs = run.history.map {
-                TrainingJSON.Epoch(epoch: $0.epoch, loss: $0.loss, training_accuracy: $0.trainingAccuracy, accuracy: $0.accuracy,
-                                   validation_accuracy: $0.validationAccuracy, seconds: $0.seconds)
-            }
+            let epochs = run.history.map { EpochRecord($0, withSeconds: true) }
             Console.line(encodedLine(TrainingJSON(model: output, seconds: seconds, epochs: epochs, evaluation: evaluation.figures)))
         } else if quiet {
             Console.line(evaluation.accuracyLine)
@@ -182,16 +179,8 @@ struct TrainCommand: ParsableCommand {
 /// What `digits train --json` prints: where the model went, the time, each epoch's figures,
 /// and the test set's evaluation.
 struct TrainingJSON: Encodable {
-    struct Epoch: Encodable {
-        let epoch: Int
-        let loss: Double
-        let training_accuracy: Double?
-        let accuracy: Double?
-        let validation_accuracy: Double?
-        let seconds: Double
-    }
     let model: String
     let seconds: Double
-    let epochs: [Epoch]
+    let epochs: [EpochRecord]
     let evaluation: Evaluation.Figures
 }

@@ -4,15 +4,45 @@ import Testing
 
 @Suite("Prediction")
 struct PredictionTests {
+    /// `predict` reads through the kernels' forward pass: held to the reference `query` on the
+    /// same scaled inputs (to float rounding; the kernels sum in another order).
     @Test func predictScalesIntensitiesAsTheModelWasTrained() {
         let network = Reference.network(inputs: 784, hidden: 6, outputs: 10)
         let pixels = (0..<784).map { Float(($0 * 7) % 256) }
         for scaling in InputScaling.allCases {
             let model = Model(network: network, inputs: scaling)
             let expected = network.query(pixels.map { scaling.scale(intensity: $0) })
-            #expect(model.predict(pixels).scores == expected)
+            let scores = model.predict(pixels).scores
+            #expect(zip(scores, expected).allSatisfy { abs($0 - $1) < 1e-5 }, "\(scaling): \(scores) against \(expected)")
             #expect(model.predict(pixels).digit == argmax(expected))
         }
+    }
+
+    /// `query`, the server and the report read through `Model.predict`: at depth, for every
+    /// activation, a batch (a whole 64 and a remainder, a blank image among them) gives the
+    /// reference forward pass's outputs and its calibrated probabilities, image by image.
+    @Test(arguments: [HiddenActivation.sigmoid, .tanh, .relu])
+    func predictAtDepthIsTheReferenceForwardPass(activation: HiddenActivation) {
+        let n = Reference.network(sizes: [784, 20, 13, 10], activation: activation, output: .softmax, seed: 4)
+        let network = Network(layers: n.layers.map { Layer(inputCount: $0.inputCount, outputCount: $0.outputCount, W: $0.W.map { $0 * 0.1 }, b: $0.b) },
+                              hiddenActivation: activation, outputLayer: .softmax)
+        let calibration = Calibration(temperature: 1.5, unsureBelow: 0.6, notADigitBelow: 0.2, fitted: true)
+        let model = Model(network: network, inputs: .unit, metadata: calibration.stored(in: [:]))
+        let data = KernelsTests.dataset(count: 69)
+        let images = (0..<69).map { data.image($0).map(Float.init) } + [[Float](repeating: 0, count: 784)]
+        let predictions = model.predict(images)
+        #expect(predictions.count == 70)
+        var largest: Float = 0
+        for (i, pixels) in images.enumerated() {
+            let a = network.feedforward(pixels.map { InputScaling.unit.scale(intensity: $0) })
+            let p = calibration.probabilities(a.z_o)
+            for k in 0..<10 {
+                largest = max(largest, abs(predictions[i].scores[k] - a.o[k]), abs(predictions[i].probabilities[k] - p[k]))
+            }
+        }
+        #expect(largest < 2e-5)
+        let alone = model.predict(images[0])
+        #expect(zip(alone.scores, predictions[0].scores).allSatisfy { abs($0 - $1) < 1e-6 } && alone.verdict == predictions[0].verdict)
     }
 
     /// A network whose output pre-activations are `b_o` whatever the image: all weights 0.

@@ -141,11 +141,9 @@ extension Calibration {
         return fit(logits: logits, labels: validation.labels.map(Int.init))
     }
 
-    /// z of the output layer for every image of `data` (the reference forward pass).
+    /// z of the output layer for every image of `data` (the kernels' forward pass, as `query` reads).
     static func outputLogits(model: Model, data: Dataset) -> [[Float]] {
-        (0..<data.count).map { i in
-            model.network.feedforward(data.image(i).map { model.inputs.scale(intensity: Float($0)) }).z_o
-        }
+        model.packed.logits(images: data.images, count: data.count, table: model.inputs.table)
     }
 
     /// For every image of `data` (prepared as the model reads it): the calibrated probability

@@ -1,3 +1,5 @@
+import DigitsKernels
+
 /// What the network says about one image.
 public struct Prediction: Sendable, Equatable {
     /// How far the answer can be trusted, from the calibrated probability and the model's
@@ -44,12 +46,54 @@ extension Model {
     /// deskewed, when it was trained on deskewed images, unless `deskewed` says it is already:
     /// an image of a data set prepared for the model, as `train`, `evaluate` and `report` do).
     public func predict(_ pixels: [Float], deskewed: Bool = false) -> Prediction {
-        let x = (deskews && !deskewed ? Deskew.apply(pixels) : pixels).map { inputs.scale(intensity: $0) }
-        let a = network.feedforward(x)
+        predict([pixels], deskewed: deskewed)[0]
+    }
+
+    /// `predict` for several images at once, one batch through the kernels.
+    public func predict(_ images: [[Float]], deskewed: Bool = false) -> [Prediction] {
+        let x = images.map { pixels in (deskews && !deskewed ? Deskew.apply(pixels) : pixels).map { inputs.scale(intensity: $0) } }
         let calibration = self.calibration
-        let probabilities = calibration.probabilities(a.z_o)
-        let p = probabilities[argmax(a.o)]
-        let verdict: Prediction.Verdict = p < calibration.notADigitBelow ? .notADigit : p < calibration.unsureBelow ? .unsure : .sure
-        return Prediction(scores: a.o, probabilities: probabilities, verdict: verdict)
+        return packed.logits(x).map { z in
+            var o = z
+            network.outputLayer.apply(&o)
+            let probabilities = calibration.probabilities(z)
+            let p = probabilities[argmax(o)]
+            let verdict: Prediction.Verdict = p < calibration.notADigitBelow ? .notADigit : p < calibration.unsureBelow ? .unsure : .sure
+            return Prediction(scores: o, probabilities: probabilities, verdict: verdict)
+        }
+    }
+}
+
+/// A model's network packed once for the kernels, so that every image `query`, the server,
+/// calibration and the report read goes through the kernels' forward pass (doc 004 eq. 25,
+/// layer by layer: the one inference path, held to `Network.feedforward` by tests) without
+/// packing the weights again. Never written after packing, so threads share it.
+final class PackedModel: @unchecked Sendable {
+    let layers: PackedLayers
+
+    init(_ network: Network) { layers = PackedLayers(network) }
+
+    /// z of the output layer for each image of `x` (inputs already scaled, n_0 each).
+    func logits(_ x: [[Float]]) -> [[Float]] {
+        var offsets = [0], indices: [Int32] = [], values: [Float] = []
+        for row in x {
+            precondition(row.count == layers.sizes[0], "an image of \(row.count) inputs for a network of \(layers.sizes[0])")
+            for (i, v) in row.enumerated() where v != 0 {
+                indices.append(Int32(i))
+                values.append(v)
+            }
+            offsets.append(indices.count)
+        }
+        return rows(Kernels.predict(layers, inputs: SparseInputs(count: x.count, offsets: offsets, indices: indices, values: values), logits: true))
+    }
+
+    /// z of the output layer for each of `count` images of bytes, scaled through `table`.
+    func logits(images: [UInt8], count: Int, table: [Float]) -> [[Float]] {
+        rows(Kernels.predict(layers, inputs: SparseInputs(images: images, count: count, pixels: layers.sizes[0], table: table), logits: true))
+    }
+
+    private func rows(_ z: [Float]) -> [[Float]] {
+        let O = layers.sizes[layers.sizes.count - 1]
+        return (0..<z.count / O).map { Array(z[$0 * O..<($0 + 1) * O]) }
     }
 }

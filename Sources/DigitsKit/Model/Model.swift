@@ -8,18 +8,26 @@ public struct Model: Sendable, Equatable {
     /// The newest format version (`Safetensors.formatVersion(of:)` says which a network is written as).
     public static let formatVersion = "2"
 
-    public var network: Network
+    public var network: Network { didSet { packed = PackedModel(network) } }
     public var inputs: InputScaling
     /// Free-form facts about the model (options, accuracy); string to string, as safetensors keeps them.
     public var metadata: [String: String]
     /// Momentum's velocity for every parameter: only checkpoints of runs with momentum carry it.
     public var velocity: Network?
+    /// `network` in the kernels' layout, packed once: what `predict` reads with.
+    private(set) var packed: PackedModel
 
     public init(network: Network, inputs: InputScaling, metadata: [String: String] = [:], velocity: Network? = nil) {
         self.network = network
         self.inputs = inputs
         self.metadata = metadata
         self.velocity = velocity
+        packed = PackedModel(network)
+    }
+
+    /// Equal when the parameters, scaling, metadata and velocity are (the packed copy follows the network).
+    public static func == (a: Model, b: Model) -> Bool {
+        a.network == b.network && a.inputs == b.inputs && a.metadata == b.metadata && a.velocity == b.velocity
     }
 
     /// The metadata of a trained model: architecture, every option that made it, the
@@ -97,14 +105,10 @@ public struct Model: Sendable, Equatable {
         return parts.joined(separator: ", ")
     }
 
-    /// `[{"epoch":1,"loss":0.059123,"training_accuracy":0.9412,"accuracy":0.959}, …]`.
+    /// `[{"accuracy":0.959,"epoch":1,"loss":0.059123,"training_accuracy":0.9412}, …]`: each
+    /// epoch's `EpochRecord` without its time, through the encoder.
     static func historyJSON(_ history: [EpochReport]) -> String {
-        "[" + history.map { r in
-            "{\"epoch\":\(r.epoch),\"loss\":\(fixed(r.loss, 6))"
-                + (r.trainingAccuracy.map { ",\"training_accuracy\":\(fixed($0, 4))" } ?? "")
-                + (r.validationAccuracy.map { ",\"validation_accuracy\":\(fixed($0, 4))" } ?? "")
-                + (r.accuracy.map { ",\"accuracy\":\(fixed($0, 4))" } ?? "") + "}"
-        }.joined(separator: ",") + "]"
+        encodedLine(history.map { EpochRecord($0, withSeconds: false) })
     }
 
     /// What a person needs to know about the model in one line: its architecture and whether

@@ -39,8 +39,9 @@ public struct TrainingReport: Sendable {
         let digits = Evaluation.predictions(network: model.network, inputs: model.inputs, data: test)
         evaluation = Evaluation(predictions: digits, labels: test.labels)
         // The mistakes, with the calibrated probability the model gives each (`Model.predict`).
-        let wrong = digits.indices.filter { digits[$0] != Int(test.labels[$0]) }
-            .map { (index: $0, prediction: model.predict(Array(test.image($0)).map(Float.init), deskewed: true)) }
+        let wrongIndices = digits.indices.filter { digits[$0] != Int(test.labels[$0]) }
+        let wrong = zip(wrongIndices, model.predict(wrongIndices.map { Array(test.image($0)).map(Float.init) }, deskewed: true))
+            .map { (index: $0, prediction: $1) }
         let ranked = wrong.sorted { a, b in
             a.prediction.probability != b.prediction.probability ? a.prediction.probability > b.prediction.probability : a.index < b.index
         }
