@@ -36,13 +36,15 @@ extension Kernels {
     /// each layer below the signal sent through the weights above, S = back·Wᵀ, and δ = S ⊙ f′·m;
     /// what it sends on is δ, or S itself under doc 001's rule. Returns the summed loss and hits.
     static func backwardBatch(_ p: PackedLayers, _ data: EpochData, positions: Range<Int>, _ s: KernelSettings,
-                              _ buffers: LayerBuffers) -> (loss: Double, hits: Int) {
+                              _ buffers: LayerBuffers, team: Team? = nil) -> (loss: Double, hits: Int) {
         let result = topDeltas(p, data, positions: positions, s, buffers)
         for l in stride(from: p.layerCount - 1, through: 1, by: -1) {
             let (w, below) = (p.widths[l], p.widths[l - 1])
-            multiplyTransposed(buffers.back[l], rows: positions.count, width: w, p.W[l], units: p.sizes[l], into: buffers.sent,
-                               sStride: below * 8)
-            deltasBelow(p, layer: l, rows: positions.count, s, buffers)
+            split(team, p.sizes[l], multiple: 3) { part in
+                multiplyTransposed(buffers.back[l], rows: positions.count, width: w, p.W[l], units: p.sizes[l], into: buffers.sent,
+                                   sStride: below * 8, part: part)
+            }
+            split(team, positions.count, multiple: 1) { rows in deltasBelow(p, layer: l, rows: rows, s, buffers) }
         }
         return result
     }
@@ -65,9 +67,9 @@ extension Kernels {
     /// δ of layer l − 1 from the signal S that layer l sent down (in `buffers.sent`): δ = S ⊙ f′·m
     /// (BP2); what it sends on is δ, or S itself under doc 001's rule.
     @inline(__always)
-    static func deltasBelow(_ p: PackedLayers, layer l: Int, rows K: Int, _ s: KernelSettings, _ buffers: LayerBuffers) {
+    static func deltasBelow(_ p: PackedLayers, layer l: Int, rows: Range<Int>, _ s: KernelSettings, _ buffers: LayerBuffers) {
         let below = p.widths[l - 1]
-        for r in 0..<K {
+        for r in rows {
             let S = buffers.sent + r * below * 8
             let f = floats(buffers.derivative[l - 1] + r * below), d = floats(buffers.delta[l - 1] + r * below)
             let e = floats(buffers.back[l - 1] + r * below)
@@ -105,7 +107,7 @@ extension Kernels {
                 }
                 buffers.sent[i] = (s0 + s1).sum()
             }
-            deltasBelow(p, layer: l, rows: 1, s, buffers)
+            deltasBelow(p, layer: l, rows: 0..<1, s, buffers)
         }
         // The first layer (decayed, then its sparse update) and the biases, as a batch of one.
         if s.l2 != 0 {
@@ -119,23 +121,27 @@ extension Kernels {
     /// `target`: the weights themselves, or momentum's step buffer. The first layer's outer
     /// products run over each image's nonzero pixels only; biases only under the exact rule.
     static func addBatchStep(_ p: PackedLayers, into target: PackedLayers, _ data: EpochData, positions: Range<Int>,
-                             scale: Float, useBias: Bool, _ buffers: LayerBuffers) {
+                             scale: Float, useBias: Bool, _ buffers: LayerBuffers, team: Team? = nil) {
         let K = positions.count
         for l in 1..<p.layerCount {
             // Aᵀ, so that the product reads each unit's values over the batch contiguously.
             let (a, stride) = (floats(buffers.a[l - 1]), p.widths[l - 1] * 8)
-            for r in 0..<K {
-                for i in 0..<p.sizes[l] { buffers.transposed[i * K + r] = a[r * stride + i] }
+            split(team, p.sizes[l], multiple: 16) { units in
+                for r in 0..<K {
+                    for i in units { buffers.transposed[i * K + r] = a[r * stride + i] }
+                }
             }
-            addProducts(buffers.transposed, rows: K, inner: p.sizes[l], buffers.delta[l], width: p.widths[l], scale: scale,
-                        into: target.W[l])
+            split(team, p.widths[l], multiple: 3) { part in
+                addProducts(buffers.transposed, rows: K, inner: p.sizes[l], buffers.delta[l], width: p.widths[l], scale: scale,
+                            into: target.W[l], columns: part)
+            }
         }
-        addFirstLayerAndBiases(p, into: target, data, positions: positions, scale: scale, useBias: useBias, buffers)
+        addFirstLayerAndBiases(p, into: target, data, positions: positions, scale: scale, useBias: useBias, buffers, team: team)
     }
 
     /// The first layer's share of the step (over each image's nonzero pixels) and the biases'.
     static func addFirstLayerAndBiases(_ p: PackedLayers, into target: PackedLayers, _ data: EpochData, positions: Range<Int>,
-                                       scale: Float, useBias: Bool, _ buffers: LayerBuffers) {
+                                       scale: Float, useBias: Bool, _ buffers: LayerBuffers, team: Team? = nil) {
         let K = positions.count
         let w = p.widths[0], k = Vector(repeating: scale)
         for v in 0..<K * w { buffers.scaled[v] = buffers.delta[0][v] * k }
@@ -145,7 +151,7 @@ extension Kernels {
             addOuter(into: target.W[0], width: w, rows: data.indices + first, values: data.values + first, count: m, buffers.scaled)
         } else {
             let pixels = pixelColumns(p, data, positions: positions, buffers)
-            addColumns(into: target.W[0], width: w, pixels: pixels, buffers)
+            split(team, w, multiple: 8) { part in addColumns(into: target.W[0], width: w, columns: part, pixels: pixels, buffers) }
         }
         guard useBias else { return }
         for l in 0..<p.layerCount {
@@ -183,30 +189,63 @@ extension Kernels {
         return I
     }
 
-    /// W[i, :] += Σ_r x_ri·(sδ)[r, :] for every pixel i, over the examples where it is not 0, a
-    /// strip of four vectors at a time: the sums in registers, each row of W read and written once.
-    static func addColumns(into W: UnsafeMutablePointer<Vector>, width w: Int, pixels: Int, _ buffers: LayerBuffers) {
-        let (start, rows, values, d) = (buffers.columnStart, buffers.columnRow, buffers.columnValue, buffers.scaled)
-        var v = 0
-        while v < w {
-            let count = min(4, w - v)
-            for i in 0..<pixels where start[i + 1] > start[i] {
-                var (c0, c1, c2, c3) = (Vector(), Vector(), Vector(), Vector())
-                for e in Int(start[i])..<Int(start[i + 1]) {
-                    let x = Vector(repeating: values[e])
-                    let dr = d + Int(rows[e]) * w + v
-                    c0 = c0.addingProduct(x, dr[0])
-                    if count > 1 { c1 = c1.addingProduct(x, dr[1]) }
-                    if count > 2 { c2 = c2.addingProduct(x, dr[2]) }
-                    if count > 3 { c3 = c3.addingProduct(x, dr[3]) }
-                }
-                let row = W + i * w + v
-                row[0] += c0
-                if count > 1 { row[1] += c1 }
-                if count > 2 { row[2] += c2 }
-                if count > 3 { row[3] += c3 }
-            }
+    /// W[i, :] += Σ_r x_ri·(sδ)[r, :] for every pixel i, over the examples where it is not 0, for
+    /// the vectors of `columns` (a thread's share), a strip of eight vectors at a time (four, then one, at the end of a row): the sums in
+    /// registers, each row of W read and written once.
+    static func addColumns(into W: UnsafeMutablePointer<Vector>, width w: Int, columns: Range<Int>, pixels: Int,
+                           _ buffers: LayerBuffers) {
+        var v = columns.lowerBound
+        while v + 8 <= columns.upperBound {
+            addColumnStrip8(into: W + v, width: w, pixels: pixels, buffers, d: buffers.scaled + v)
+            v += 8
+        }
+        while v < columns.upperBound {
+            let count = min(4, columns.upperBound - v)
+            addColumnStrip(into: W + v, width: w, pixels: pixels, buffers, d: buffers.scaled + v, count: count)
             v += count
+        }
+    }
+
+    @inline(__always)
+    static func addColumnStrip8(into W: UnsafeMutablePointer<Vector>, width w: Int, pixels: Int, _ buffers: LayerBuffers,
+                                d: UnsafePointer<Vector>) {
+        let (start, rows, values) = (buffers.columnStart, buffers.columnRow, buffers.columnValue)
+        for i in 0..<pixels where start[i + 1] > start[i] {
+            var (c0, c1, c2, c3) = (Vector(), Vector(), Vector(), Vector())
+            var (c4, c5, c6, c7) = (Vector(), Vector(), Vector(), Vector())
+            for e in Int(start[i])..<Int(start[i + 1]) {
+                let x = Vector(repeating: values[e])
+                let dr = d + Int(rows[e]) * w
+                c0 = c0.addingProduct(x, dr[0]); c1 = c1.addingProduct(x, dr[1])
+                c2 = c2.addingProduct(x, dr[2]); c3 = c3.addingProduct(x, dr[3])
+                c4 = c4.addingProduct(x, dr[4]); c5 = c5.addingProduct(x, dr[5])
+                c6 = c6.addingProduct(x, dr[6]); c7 = c7.addingProduct(x, dr[7])
+            }
+            let row = W + i * w
+            row[0] += c0; row[1] += c1; row[2] += c2; row[3] += c3
+            row[4] += c4; row[5] += c5; row[6] += c6; row[7] += c7
+        }
+    }
+
+    @inline(__always)
+    static func addColumnStrip(into W: UnsafeMutablePointer<Vector>, width w: Int, pixels: Int, _ buffers: LayerBuffers,
+                               d: UnsafePointer<Vector>, count: Int) {
+        let (start, rows, values) = (buffers.columnStart, buffers.columnRow, buffers.columnValue)
+        for i in 0..<pixels where start[i + 1] > start[i] {
+            var (c0, c1, c2, c3) = (Vector(), Vector(), Vector(), Vector())
+            for e in Int(start[i])..<Int(start[i + 1]) {
+                let x = Vector(repeating: values[e])
+                let dr = d + Int(rows[e]) * w
+                c0 = c0.addingProduct(x, dr[0])
+                if count > 1 { c1 = c1.addingProduct(x, dr[1]) }
+                if count > 2 { c2 = c2.addingProduct(x, dr[2]) }
+                if count > 3 { c3 = c3.addingProduct(x, dr[3]) }
+            }
+            let row = W + i * w
+            row[0] += c0
+            if count > 1 { row[1] += c1 }
+            if count > 2 { row[2] += c2 }
+            if count > 3 { row[3] += c3 }
         }
     }
 }

@@ -37,7 +37,7 @@ extension Kernels {
     /// the same weights, then its step. Returns the summed loss, the hits before each step, and
     /// how many examples were seen; stops at a batch boundary when `shouldStop` says so.
     package static func trainEpoch(_ p: PackedLayers, inputs: SparseInputs, labels: [UInt8], order: [Int32], settings s: KernelSettings,
-                                   epoch: Int, dropout: Dropout?, momentum: LayerMomentum?,
+                                   epoch: Int, dropout: Dropout?, momentum: LayerMomentum?, team: Team? = nil,
                                    progress: (Int) -> Void, shouldStop: () -> Bool) -> (loss: Double, hits: Int, seen: Int) {
         let K = max(1, s.batchSize)
         let buffers = LayerBuffers(for: p, rows: K, classic: !s.exactRule)
@@ -48,22 +48,22 @@ extension Kernels {
                 if shouldStop() { break }
                 let end = min(start + K, order.count)
                 let lr = s.learningRate + rateStep * Float(start)
-                forwardBatch(p, data, positions: start..<end, buffers, dropout: dropout, epoch: epoch)
+                forwardBatch(p, data, positions: start..<end, buffers, dropout: dropout, epoch: epoch, team: team)
                 if K == 1 && momentum == nil {
                     let (loss, hit) = exampleStep(p, data, position: start, rate: lr, s, buffers)
                     (lossSum, hits, seen, start) = (lossSum + loss, hits + hit, seen + 1, end)
                     if seen % 2048 == 0 { progress(seen) }
                     continue
                 }
-                let (loss, batchHits) = backwardBatch(p, data, positions: start..<end, s, buffers)
+                let (loss, batchHits) = backwardBatch(p, data, positions: start..<end, s, buffers, team: team)
                 (lossSum, hits) = (lossSum + loss, hits + batchHits)
                 let scale = -lr / Float(end - start)
                 if let momentum {
-                    addBatchStep(p, into: momentum.step, data, positions: start..<end, scale: scale, useBias: s.exactRule, buffers)
+                    addBatchStep(p, into: momentum.step, data, positions: start..<end, scale: scale, useBias: s.exactRule, buffers, team: team)
                     applyMomentum(p, momentum, mu: s.momentum, nesterov: s.nesterov, decay: lr * s.l2)
                 } else {
                     decay(p, rate: lr, l2: s.l2)
-                    addBatchStep(p, into: p, data, positions: start..<end, scale: scale, useBias: s.exactRule, buffers)
+                    addBatchStep(p, into: p, data, positions: start..<end, scale: scale, useBias: s.exactRule, buffers, team: team)
                 }
                 let before = seen
                 (seen, start) = (seen + end - start, end)

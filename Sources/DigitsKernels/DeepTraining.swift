@@ -56,47 +56,71 @@ extension Kernels {
 
     /// The forward pass of the K examples at `positions` of `order`: the first layer over each
     /// image's nonzero pixels, every other as one product over the batch (doc 004 eq. 25).
-    /// With `logits`, the output layer is left as z (what calibration reads).
+    /// With `logits`, the output layer is left as z (what calibration reads). With a team, each
+    /// product's columns and the activations' rows are shared among its threads.
     static func forwardBatch(_ p: PackedLayers, _ data: EpochData, positions: Range<Int>, _ buffers: LayerBuffers,
-                             dropout: Dropout?, epoch: Int, logits: Bool = false) {
+                             dropout: Dropout?, epoch: Int, logits: Bool = false, team: Team? = nil) {
         let K = positions.count
         let L = p.layerCount
-        // The first layer over each image's nonzero pixels, a strip of four vectors of W's
-        // columns at a time (784 × 128 bytes, kept in L2 while every example of the batch reads it).
+        // The first layer over each image's nonzero pixels, a strip of eight vectors of W's
+        // columns at a time (784 × 256 bytes, kept in L2 while every example of the batch reads it).
         let w0 = p.widths[0]
-        for v in stride(from: 0, to: w0, by: 4) {
-            for (r, position) in positions.enumerated() {
-                let n = Int(data.order[position])
-                let first = data.offsets[n], m = data.offsets[n + 1] - first
-                sparseRow(data.indices + first, data.values + first, count: m, p.W[0], width: w0, bias: p.b[0],
-                          into: buffers.a[0] + r * w0, columns: v..<min(v + 4, w0))
+        split(team, w0, multiple: 8) { part in
+            for v in stride(from: part.lowerBound, to: part.upperBound, by: 8) {
+                for (r, position) in positions.enumerated() {
+                    let n = Int(data.order[position])
+                    let first = data.offsets[n], m = data.offsets[n + 1] - first
+                    sparseRow(data.indices + first, data.values + first, count: m, p.W[0], width: w0, bias: p.b[0],
+                              into: buffers.a[0] + r * w0, columns: v..<min(v + 8, part.upperBound))
+                }
             }
         }
         for l in 0..<L {
             let w = p.widths[l]
             if l > 0 {
-                multiply(floats(buffers.a[l - 1]), rows: K, inner: p.sizes[l], aStride: p.widths[l - 1] * 8,
-                         p.W[l], width: w, bias: p.b[l], into: buffers.a[l])
+                split(team, w, multiple: 3) { part in
+                    multiply(floats(buffers.a[l - 1]), rows: K, inner: p.sizes[l], aStride: p.widths[l - 1] * 8,
+                             p.W[l], width: w, bias: p.b[l], into: buffers.a[l], columns: part)
+                }
             }
-            for (r, position) in positions.enumerated() {
-                let z = floats(buffers.a[l] + r * w)
-                if l == L - 1 {
-                    if !logits { outputs(z, count: p.sizes[L], softmax: p.softmax) }
-                } else {
-                    activate(z, count: p.sizes[l + 1], padded: w * 8, p.activation, derivative: floats(buffers.derivative[l] + r * w),
-                             dropout: dropout, epoch: epoch, position: position, layer: l)
+            split(team, K, multiple: 1) { rows in
+                for r in rows {
+                    let position = positions.lowerBound + r
+                    let z = floats(buffers.a[l] + r * w)
+                    if l == L - 1 {
+                        if !logits { outputs(z, count: p.sizes[L], softmax: p.softmax) }
+                    } else {
+                        activate(z, count: p.sizes[l + 1], padded: w * 8, p.activation, derivative: floats(buffers.derivative[l] + r * w),
+                                 dropout: dropout, epoch: epoch, position: position, layer: l)
+                    }
                 }
             }
         }
     }
 
-    /// z = b + Σ x_i·W[i, :] over the m nonzero inputs listed, for the vectors of `columns`,
-    /// four at a time in registers.
+    /// z = b + Σ x_i·W[i, :] over the m nonzero inputs listed, for the vectors of `columns`:
+    /// eight at a time in registers (enough independent sums to keep both FMA units busy while
+    /// the rows stream from L2), then four, then one.
     @inline(__always)
     static func sparseRow(_ active: UnsafePointer<Int32>, _ values: UnsafePointer<Float>, count m: Int,
                           _ W: UnsafePointer<Vector>, width w: Int, bias: UnsafePointer<Vector>, into z: UnsafeMutablePointer<Vector>,
                           columns: Range<Int>) {
         var v = columns.lowerBound
+        while v + 8 <= columns.upperBound {
+            var (a0, a1, a2, a3) = (bias[v], bias[v + 1], bias[v + 2], bias[v + 3])
+            var (a4, a5, a6, a7) = (bias[v + 4], bias[v + 5], bias[v + 6], bias[v + 7])
+            for a in 0..<m {
+                let row = W + Int(active[a]) * w + v
+                let x = Vector(repeating: values[a])
+                a0 = a0.addingProduct(x, row[0]); a1 = a1.addingProduct(x, row[1])
+                a2 = a2.addingProduct(x, row[2]); a3 = a3.addingProduct(x, row[3])
+                a4 = a4.addingProduct(x, row[4]); a5 = a5.addingProduct(x, row[5])
+                a6 = a6.addingProduct(x, row[6]); a7 = a7.addingProduct(x, row[7])
+            }
+            (z[v], z[v + 1], z[v + 2], z[v + 3]) = (a0, a1, a2, a3)
+            (z[v + 4], z[v + 5], z[v + 6], z[v + 7]) = (a4, a5, a6, a7)
+            v += 8
+        }
         while v + 4 <= columns.upperBound {
             var (a0, a1, a2, a3) = (bias[v], bias[v + 1], bias[v + 2], bias[v + 3])
             for a in 0..<m {

@@ -9,27 +9,29 @@ extension Kernels {
     ///
     /// Blocked for the caches: the inner dimension in chunks of 256 rows of W, and within a chunk
     /// a strip of three vectors of W's columns (256 × 96 bytes, in L1) is used by every 4-row
-    /// block of A before the next strip is read.
+    /// block of A before the next strip is read. Only the vectors of `columns` (all when nil) are
+    /// computed: a thread's share, which starts at a multiple of three so that each column is
+    /// summed exactly as when one thread does them all.
     package static func multiply(_ A: UnsafePointer<Float>, rows K: Int, inner n: Int, aStride: Int,
                                  _ W: UnsafePointer<Vector>, width w: Int, bias: UnsafePointer<Vector>,
-                                 into C: UnsafeMutablePointer<Vector>) {
+                                 into C: UnsafeMutablePointer<Vector>, columns: Range<Int>? = nil) {
         let blocked = K / 4 * 4
+        let all = columns ?? 0..<w
         var i0 = 0
         repeat {
             let i1 = min(i0 + 256, n)
             // The first chunk starts from the bias (the same for every row), the others from C.
             let (start, startStride) = i0 == 0 ? (bias, 0) : (UnsafePointer(C), w)
-            var v = 0
-            while v + 3 <= w && blocked > 0 {
+            var v = all.lowerBound
+            while v + 3 <= all.upperBound && blocked > 0 {
                 for r in stride(from: 0, to: blocked, by: 4) {
                     block4x3(A + r * aStride + i0, aStride: aStride, inner: i1 - i0, W + i0 * w + v, width: w,
                              start: start + r * startStride + v, startStride: startStride, into: C + r * w + v)
                 }
                 v += 3
             }
-            for r in 0..<K where r >= blocked || v < w {
-                let columns = r >= blocked ? 0..<w : v..<w
-                rowTimes(A + r * aStride + i0, inner: i1 - i0, W + i0 * w, width: w, columns: columns,
+            for r in 0..<K where r >= blocked || v < all.upperBound {
+                rowTimes(A + r * aStride + i0, inner: i1 - i0, W + i0 * w, width: w, columns: r >= blocked ? all : v..<all.upperBound,
                          start: start + r * startStride, into: C + r * w)
             }
             i0 = i1
@@ -92,11 +94,13 @@ extension Kernels {
     /// S[r, i] = Σ_j D[r, j]·W[i, j] for the n units i below: what each example's layer sends
     /// down through its weights (doc 004 eq. BP2's (wˡ⁺¹)ᵀδˡ⁺¹, in doc 001's layout W·δ).
     /// D has K rows of w vectors; S has K rows of `sStride` floats. Three rows of W (in L1) meet
-    /// every 4-row block of D before the next three are read.
+    /// every 4-row block of D before the next three are read. Only the units of `part` (all when
+    /// nil) are computed: every S[r, i] is the same sum whichever kernel takes it.
     package static func multiplyTransposed(_ D: UnsafePointer<Vector>, rows K: Int, width w: Int, _ W: UnsafePointer<Vector>,
-                                           units n: Int, into S: UnsafeMutablePointer<Float>, sStride: Int) {
+                                           units: Int, into S: UnsafeMutablePointer<Float>, sStride: Int, part: Range<Int>? = nil) {
         let blocked = K / 4 * 4
-        var i = 0
+        let (first, n) = part.map { ($0.lowerBound, $0.upperBound) } ?? (0, units)
+        var i = first
         while i + 3 <= n && blocked > 0 {
             for r in stride(from: 0, to: blocked, by: 4) {
                 dots4x3(D + r * w, width: w, W + i * w, into: S + r * sStride + i, sStride: sStride)
@@ -104,7 +108,7 @@ extension Kernels {
             i += 3
         }
         for r in 0..<K where r >= blocked || i < n {
-            var j = r >= blocked ? 0 : i
+            var j = r >= blocked ? first : i
             while j + 4 <= n {
                 dots1x4(D + r * w, width: w, W + j * w, into: S + r * sStride + j)
                 j += 4
@@ -161,20 +165,23 @@ extension Kernels {
     /// W[i, :] += s·Σ_r Aᵀ[i, r]·D[r, :] for the n rows of W: the batch's summed outer products
     /// aˡ⁻¹·δˡᵀ (doc 004 eq. BP4 in doc 001's layout), scaled by s (−α/K) and added in. Aᵀ holds
     /// each unit's K values contiguously; a strip of three vectors of every row of D (in L1)
-    /// serves every 4-row block of W before the next strip is read.
+    /// serves every 4-row block of W before the next strip is read. Only the vectors of `columns`
+    /// (all when nil) are updated: every W[i, v] gets the same sum whichever kernel takes it.
     package static func addProducts(_ AT: UnsafePointer<Float>, rows K: Int, inner n: Int,
-                                    _ D: UnsafePointer<Vector>, width w: Int, scale: Float, into W: UnsafeMutablePointer<Vector>) {
+                                    _ D: UnsafePointer<Vector>, width w: Int, scale: Float, into W: UnsafeMutablePointer<Vector>,
+                                    columns: Range<Int>? = nil) {
         let blocked = n / 4 * 4
-        var v = 0
-        while v + 3 <= w {
+        let all = columns ?? 0..<w
+        var v = all.lowerBound
+        while v + 3 <= all.upperBound {
             for i in stride(from: 0, to: blocked, by: 4) {
                 outer4x3(AT + i * K, rows: K, D + v, width: w, scale: scale, into: W + i * w + v)
             }
             for i in blocked..<n { outerRow(AT + i * K, rows: K, D, width: w, columns: v..<v + 3, scale: scale, into: W + i * w) }
             v += 3
         }
-        if v < w {
-            for i in 0..<n { outerRow(AT + i * K, rows: K, D, width: w, columns: v..<w, scale: scale, into: W + i * w) }
+        if v < all.upperBound {
+            for i in 0..<n { outerRow(AT + i * K, rows: K, D, width: w, columns: v..<all.upperBound, scale: scale, into: W + i * w) }
         }
     }
 

@@ -109,6 +109,9 @@ struct TrainingArguments: ParsableArguments {
     @Option(parsing: .unconditional, help: "L2 weight decay λ on the weights, not the biases (doc 000 §6).")
     var l2: Float = 0
 
+    @Option(parsing: .unconditional, help: "Threads for training's matrix products (mini-batches of any depth: each product's columns shared among them). The model is the same bit for bit whatever the count; doc 001's per-example run (batch 1, one sigmoid layer) stays on one.")
+    var threads = 1
+
     @Option(parsing: .unconditional, help: "Seed of the initial weights and of the shuffling: the same seed and options give the same model, bit for bit.")
     var seed: UInt64 = 1
 
@@ -144,6 +147,7 @@ struct TrainingArguments: ParsableArguments {
         guard (1...10_000).contains(epochs) else { throw ValidationError("--epochs must be 1…10000, got \(epochs)") }
         guard learningRate.isFinite, learningRate > 0 else { throw ValidationError("--lr must be a positive number, got \(learningRate)") }
         guard (1...60_000).contains(batchSize) else { throw ValidationError("--batch-size must be 1…60000, got \(batchSize)") }
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1…64, got \(threads)") }
         guard (0..<epochs).contains(warmup) else { throw ValidationError("--warmup must be 0 or more and below --epochs, got \(warmup)") }
         guard momentum.isFinite, momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be 0 ≤ μ < 1, got \(momentum)") }
         if nesterov && momentum == 0 { throw ValidationError("--nesterov needs --momentum above 0") }
@@ -172,6 +176,7 @@ struct TrainingArguments: ParsableArguments {
         o.momentum = momentum
         o.nesterov = nesterov
         o.batchSize = batchSize
+        o.threads = threads
         o.l2 = l2
         o.seed = seed
         o.inputs = inputs

@@ -5,8 +5,9 @@
     deep_bench.py DIGITS MNIST_DIR [--layers 800 800,800] [--batches 1 32 128] [--threads 1 2]
 
 One thread means each program pinned to one core (taskset -c 1, or $BENCH_CORE) with its own threading set to 1;
-two means both cores (digits' kernels for any depth run on one thread either way; the second
-core only makes the next epoch's distorted images, which this setup does not use). `digits` trains 3 epochs and the median is taken (the first epoch included:
+two means both cores and each program's threading set to 2 (`digits train --threads 2`: each
+product's columns shared by two threads; doc 001's per-example run, 784-H-10 at batch 1, stays
+on one). `digits` trains 3 epochs and the median is taken (the first epoch included:
 nothing is compiled); PyTorch's and JAX's scripts time one epoch after a warm-up. Every program
 trains the same thing: 784-<layers>-10, sigmoid hidden layers, softmax cross-entropy, plain SGD
 at lr 0.1, no distortions, the 60,000 training images.
@@ -44,7 +45,7 @@ def digits_epoch(a, layers, batch, threads):
     with tempfile.TemporaryDirectory() as folder:
         command = prefix + [a.digits, "train", "--data", a.mnist, "--hidden", layers, "--loss", "cross-entropy", "--lr", "0.1",
                             "--schedule", "constant", "--batch-size", str(batch), "--augment", "none", "--validation", "0",
-                            "--epochs", str(a.epochs), "--json", "--output", os.path.join(folder, "m.safetensors")]
+                            "--epochs", str(a.epochs), "--threads", str(threads), "--json", "--output", os.path.join(folder, "m.safetensors")]
         out = subprocess.run(command, capture_output=True, text=True, env=env)
     if out.returncode != 0:
         return None, out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"

@@ -65,6 +65,65 @@ struct DeepKernelsTests {
         if s.rule == .classic { #expect(fast.layers.allSatisfy { $0.b.allSatisfy { $0 == 0 } }) }
     }
 
+    /// Cases wide enough that a team really cuts every product: the first layer in strips of 8
+    /// vectors, the dense products at multiples of 3, the activations' rows.
+    static let teamCases: [(Case, threads: Int)] = [
+        (Case(sizes: [784, 136, 52, 10], activation: .relu,
+              settings: KernelsTests.settings(loss: .crossEntropy, batch: 10, lr: (0.05, 0.05), momentum: 0.9)), 2),
+        (Case(sizes: [784, 200, 100, 10], activation: .sigmoid, settings: KernelsTests.settings(rule: .classic, batch: 7), dropout: 0.2), 3),
+        (Case(sizes: [784, 150, 60, 10], activation: .tanh, settings: KernelsTests.settings(batch: 1, l2: 0.01, lr: (0.1, 0.1))), 2),
+    ]
+
+    /// Threads share each product by output ranges, so the model is the same bit for bit
+    /// whatever the thread count.
+    @Test(arguments: teamCases)
+    func aTeamTrainsTheSameModelBitForBit(_ c: Case, threads: Int) {
+        let s = c.settings
+        let data = KernelsTests.dataset(count: 30, nonDigits: true)
+        let start = Network(sizes: c.sizes, hiddenActivation: c.activation, outputLayer: s.loss.outputLayer, seed: 5)
+        let inputs = SparseInputs(images: data.images, count: 30, pixels: 784, table: s.inputTable)
+        let order = (0..<Int32(30)).reversed().map { $0 }
+        func trained(_ team: Team?) -> Network {
+            let packed = PackedLayers(start)
+            _ = Kernels.trainEpoch(packed, inputs: inputs, labels: data.labels, order: order, settings: s.kernel(outputs: 10), epoch: 2,
+                                   dropout: c.dropout > 0 ? Dropout(rate: c.dropout, seed: 3) : nil,
+                                   momentum: s.momentum > 0 ? LayerMomentum(for: packed) : nil, team: team,
+                                   progress: { _ in }, shouldStop: { false })
+            var n = start
+            packed.store(into: &n)
+            return n
+        }
+        let team = Team(size: threads)
+        defer { team.stop() }
+        #expect(team.size == threads)
+        let alone = trained(nil)
+        #expect(KernelsTests.maxDifference(alone, start) > 1e-3, "the kernels did not train")
+        #expect(trained(team) == alone)
+    }
+
+    /// `split` cuts 0..<count into one range per thread, at multiples of the block, in order,
+    /// each range done once.
+    @Test func splitCoversTheRangeOncePerPart() {
+        let team = Team(size: 3)
+        defer { team.stop() }
+        let seen = UnsafeMutablePointer<Range<Int>>.allocate(capacity: 3)
+        defer { seen.deallocate() }
+        for (count, multiple) in [(100, 3), (40, 8), (24, 8), (5, 1)] {
+            seen.initialize(repeating: 0..<0, count: 3)
+            Kernels.split(team, count, multiple: multiple) { range in
+                let part = range.lowerBound == 0 ? 0 : range.upperBound == count ? 2 : 1
+                seen[part] = range
+            }
+            let calls = (0..<3).filter { !seen[$0].isEmpty }.count
+            #expect(calls == 3, "\(count) by \(multiple)")
+            #expect(seen[0].lowerBound == 0 && seen[0].upperBound == seen[1].lowerBound && seen[1].upperBound == seen[2].lowerBound)
+            #expect(seen[2].upperBound == count && seen[1].lowerBound % multiple == 0 && seen[2].lowerBound % multiple == 0)
+        }
+        var whole: Range<Int>?
+        Kernels.split(team, 5, multiple: 3) { whole = $0 }  // one block of 3: too little to cut
+        #expect(whole == 0..<5)
+    }
+
     /// Dropout drops about p of the units, keeps the rest at 1/(1 − p), and depends only on
     /// (seed, epoch, position, layer, unit).
     @Test func dropoutDropsAboutPAndIsAFunctionOfItsInputs() {

@@ -55,6 +55,21 @@ struct DeepNetworkTests {
         #expect(!html.contains("alt=\"back-query of digit "))
     }
 
+    /// `--threads` shares each product among threads by output ranges: the same file bit for bit.
+    @Test func threadsGiveTheSameModelBitForBit() throws {
+        let data = Fixture.mnist(train: 200, test: 30)
+        let work = Fixture.folder()
+        let wide = ["--hidden", "136,52", "--activation", "relu", "--dropout", "0.2", "--epochs", "2"]
+        for threads in ["1", "2", "3"] {
+            let run = try Binary.run(Self.train(data, output: work + "/t\(threads).safetensors", wide + ["--threads", threads]))
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        let one = FileManager.default.contents(atPath: work + "/t1.safetensors")
+        #expect(one != nil)
+        #expect(one == FileManager.default.contents(atPath: work + "/t2.safetensors"))
+        #expect(one == FileManager.default.contents(atPath: work + "/t3.safetensors"))
+    }
+
     @Test(arguments: [
         (["--hidden", "0,5"], "--hidden sizes must be 1…10000 each, got 0"),
         (["--hidden", "10,,5"], "--hidden"),
@@ -62,6 +77,8 @@ struct DeepNetworkTests {
         (["--hidden", Array(repeating: "4", count: 16).joined(separator: ",")], "--hidden takes 1…15 layer sizes, got 16"),
         (["--dropout", "0.95"], "--dropout must be 0 ≤ p ≤ 0.9, got 0.95"),
         (["--activation", "softplus"], "--activation"),
+        (["--threads", "0"], "--threads must be 1…64, got 0"),
+        (["--threads", "x"], "--threads"),
     ])
     func badDepthOptionsAreRefusedInOneLine(arguments: [String], message: String) throws {
         let output = Fixture.folder() + "/m"

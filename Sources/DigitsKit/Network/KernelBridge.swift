@@ -81,12 +81,13 @@ extension HiddenActivation {
 final class KernelRun {
     private enum Kind {
         case single(PackedNetwork, workspace: Workspace)
-        case layers(PackedLayers, momentum: LayerMomentum?, dropout: Dropout?)
+        case layers(PackedLayers, momentum: LayerMomentum?, dropout: Dropout?, team: Team?)
     }
     private let kind: Kind
 
     /// Kernels for `network`, momentum's velocity starting at `velocity` (or zero) when `momentum`.
-    init(_ network: Network, batchSize: Int, momentum: Bool, velocity: Network?, dropout: Float, seed: UInt64) {
+    /// `threads` above 1 share each product of the kernels for any depth.
+    init(_ network: Network, batchSize: Int, momentum: Bool, velocity: Network?, dropout: Float, seed: UInt64, threads: Int = 1) {
         if network.layers.count == 2 && network.hiddenActivation == .sigmoid && dropout == 0 && batchSize == 1 && !momentum {
             let p = PackedNetwork(network)
             kind = .single(p, workspace: Workspace(for: p))
@@ -94,8 +95,13 @@ final class KernelRun {
             let p = PackedLayers(network)
             let m = momentum ? LayerMomentum(for: p) : nil
             if let velocity, let m { m.velocity.load(velocity) }
-            kind = .layers(p, momentum: m, dropout: dropout > 0 ? Dropout(rate: dropout, seed: seed ^ 0xD209_0A7E_5EED_0001) : nil)
+            kind = .layers(p, momentum: m, dropout: dropout > 0 ? Dropout(rate: dropout, seed: seed ^ 0xD209_0A7E_5EED_0001) : nil,
+                           team: threads > 1 ? Team(size: threads) : nil)
         }
+    }
+
+    deinit {
+        if case .layers(_, _, _, let team?) = kind { team.stop() }
     }
 
     /// One epoch (epoch `epoch`, 1-based) over `order`: summed loss, hits, examples seen.
@@ -105,9 +111,9 @@ final class KernelRun {
         case .single(let p, let workspace):
             return Kernels.trainEpoch(p, inputs: inputs, labels: labels, order: order, settings: settings.kernel(outputs: p.outputCount),
                                       workspace: workspace, progress: progress, shouldStop: shouldStop)
-        case .layers(let p, let momentum, let dropout):
+        case .layers(let p, let momentum, let dropout, let team):
             return Kernels.trainEpoch(p, inputs: inputs, labels: labels, order: order, settings: settings.kernel(outputs: p.sizes.last!),
-                                      epoch: epoch, dropout: dropout, momentum: momentum, progress: progress, shouldStop: shouldStop)
+                                      epoch: epoch, dropout: dropout, momentum: momentum, team: team, progress: progress, shouldStop: shouldStop)
         }
     }
 
@@ -115,7 +121,7 @@ final class KernelRun {
     func store(into n: inout Network) {
         switch kind {
         case .single(let p, _): p.store(into: &n)
-        case .layers(let p, _, _): p.store(into: &n)
+        case .layers(let p, _, _, _): p.store(into: &n)
         }
     }
 
@@ -123,7 +129,7 @@ final class KernelRun {
     func velocity(shapedAs n: Network) -> Network? {
         var v = n
         switch kind {
-        case .layers(_, let momentum?, _): momentum.velocity.store(into: &v)
+        case .layers(_, let momentum?, _, _): momentum.velocity.store(into: &v)
         default: return nil
         }
         return v

@@ -27,6 +27,8 @@ public struct TrainingOptions: Sendable, Equatable {
     /// Distortions of the training images, new every epoch.
     public var augment = Augmentation.affine
     public var batchSize = 1
+    /// Threads for the kernels' matrix products (the model does not depend on it).
+    public var threads = 1
     public var l2: Float = 0
     public var seed: UInt64 = 1
     public var inputs = InputScaling.unit
@@ -129,7 +131,7 @@ public struct Trainer: Sendable {
         // a resumed run exactly where the interrupted one was.
         for _ in history { random.shuffle(&order) }
         let kernels = KernelRun(network, batchSize: options.batchSize, momentum: options.momentum > 0, velocity: resume?.velocity, dropout: options.dropout,
-                                seed: options.seed)
+                                seed: options.seed, threads: options.threads)
         let table = options.inputs.table
         let total = max(1, options.epochs)
         // Training accuracy is over the digits only (`Dataset.notADigit` pictures are no hit).
