@@ -85,27 +85,29 @@ extension Kernels {
     /// from the weights before the step (as doc 001 takes its hidden errors) and then becomes
     /// W[i, :]·(1 − αλ) − α·a_i·δ. A layer too large for the caches is read once instead of twice.
     static func exampleStep(_ p: PackedLayers, _ data: EpochData, position: Int, rate lr: Float, _ s: KernelSettings,
-                            _ buffers: LayerBuffers) -> (loss: Double, hits: Int) {
+                            _ buffers: LayerBuffers, team: Team? = nil) -> (loss: Double, hits: Int) {
         let result = topDeltas(p, data, positions: position..<position + 1, s, buffers)
         let keep = Vector(repeating: 1 - lr * s.l2)
         for l in stride(from: p.layerCount - 1, through: 1, by: -1) {
             let (w, a) = (p.widths[l], floats(buffers.a[l - 1]))
             let (delta, back) = (buffers.delta[l], buffers.back[l])
-            for i in 0..<p.sizes[l] {
-                let row = p.W[l] + i * w
-                let x = Vector(repeating: -lr * a[i])
-                var (s0, s1) = (Vector(), Vector())
-                var v = 0
-                while v + 2 <= w {
-                    s0 = s0.addingProduct(row[v], back[v]); s1 = s1.addingProduct(row[v + 1], back[v + 1])
-                    row[v] = (row[v] * keep).addingProduct(x, delta[v]); row[v + 1] = (row[v + 1] * keep).addingProduct(x, delta[v + 1])
-                    v += 2
+            split(team, p.sizes[l], multiple: 1) { units in
+                for i in units {
+                    let row = p.W[l] + i * w
+                    let x = Vector(repeating: -lr * a[i])
+                    var (s0, s1) = (Vector(), Vector())
+                    var v = 0
+                    while v + 2 <= w {
+                        s0 = s0.addingProduct(row[v], back[v]); s1 = s1.addingProduct(row[v + 1], back[v + 1])
+                        row[v] = (row[v] * keep).addingProduct(x, delta[v]); row[v + 1] = (row[v + 1] * keep).addingProduct(x, delta[v + 1])
+                        v += 2
+                    }
+                    if v < w {
+                        s0 = s0.addingProduct(row[v], back[v])
+                        row[v] = (row[v] * keep).addingProduct(x, delta[v])
+                    }
+                    buffers.sent[i] = (s0 + s1).sum()
                 }
-                if v < w {
-                    s0 = s0.addingProduct(row[v], back[v])
-                    row[v] = (row[v] * keep).addingProduct(x, delta[v])
-                }
-                buffers.sent[i] = (s0 + s1).sum()
             }
             deltasBelow(p, layer: l, rows: 0..<1, s, buffers)
         }
@@ -113,7 +115,7 @@ extension Kernels {
         if s.l2 != 0 {
             for i in 0..<(p.sizes[0] * p.widths[0]) { p.W[0][i] *= keep }
         }
-        addFirstLayerAndBiases(p, into: p, data, positions: position..<position + 1, scale: -lr, useBias: s.exactRule, buffers)
+        addFirstLayerAndBiases(p, into: p, data, positions: position..<position + 1, scale: -lr, useBias: s.exactRule, buffers, team: team)
         return result
     }
 
@@ -148,7 +150,10 @@ extension Kernels {
         if K == 1 {
             let n = Int(data.order[positions.lowerBound])
             let first = data.offsets[n], m = data.offsets[n + 1] - first
-            addOuter(into: target.W[0], width: w, rows: data.indices + first, values: data.values + first, count: m, buffers.scaled)
+            split(team, w, multiple: 4) { part in
+                addOuter(into: target.W[0], width: w, rows: data.indices + first, values: data.values + first, count: m, buffers.scaled,
+                         columns: part)
+            }
         } else {
             let pixels = pixelColumns(p, data, positions: positions, buffers)
             split(team, w, multiple: 8) { part in addColumns(into: target.W[0], width: w, columns: part, pixels: pixels, buffers) }

@@ -50,7 +50,7 @@ extension Kernels {
                 let lr = s.learningRate + rateStep * Float(start)
                 forwardBatch(p, data, positions: start..<end, buffers, dropout: dropout, epoch: epoch, team: team)
                 if K == 1 && momentum == nil {
-                    let (loss, hit) = exampleStep(p, data, position: start, rate: lr, s, buffers)
+                    let (loss, hit) = exampleStep(p, data, position: start, rate: lr, s, buffers, team: team)
                     (lossSum, hits, seen, start) = (lossSum + loss, hits + hit, seen + 1, end)
                     if seen % 2048 == 0 { progress(seen) }
                     continue

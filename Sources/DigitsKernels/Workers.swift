@@ -90,6 +90,7 @@ package final class Team: @unchecked Sendable {
         stopping.store(true, ordering: .releasing)
         for thread in threads { pthread_join(thread, nil) }
         threads = []
+        size = 1
     }
 
     private func serve(part: Int) {
@@ -123,7 +124,7 @@ extension Kernels {
     /// `body` over 0..<count, cut at multiples of `multiple` into one range per thread of `team`
     /// (the whole range on this thread when there is no team or too little to cut).
     @inline(__always)
-    static func split(_ team: Team?, _ count: Int, multiple: Int, _ body: (Range<Int>) -> Void) {
+    package static func split(_ team: Team?, _ count: Int, multiple: Int, _ body: (Range<Int>) -> Void) {
         let blocks = count / multiple
         guard let team, team.size > 1, blocks >= team.size else { return body(0..<count) }
         team.run { part in

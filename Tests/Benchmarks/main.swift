@@ -65,6 +65,22 @@ do {
     line("forward Z = A·W + b", String(format: "%.1f GFLOP/s", flop / forward / 1e9))
     line("backward S = D·Wᵀ", String(format: "%.1f GFLOP/s", flop / backward / 1e9))
     line("gradient W += s·Aᵀ·D", String(format: "%.1f GFLOP/s", flop / gradient / 1e9))
+    // The same products shared by two threads as `train --threads 2` shares them.
+    let team = Team(size: 2)
+    let forward2 = median(runs: 21) {
+        Kernels.split(team, w, multiple: 3) { Kernels.multiply(floats(A), rows: K, inner: n, aStride: n, W, width: w, bias: bias, into: C, columns: $0) }
+    }
+    let backward2 = median(runs: 21) {
+        Kernels.split(team, n, multiple: 3) { Kernels.multiplyTransposed(D, rows: K, width: w, W, units: n, into: S, sStride: n, part: $0) }
+    }
+    let gradient2 = median(runs: 21) {
+        Kernels.split(team, w, multiple: 3) { Kernels.addProducts(AT, rows: K, inner: n, D, width: w, scale: 0, into: W, columns: $0) }
+    }
+    print("the same on two threads (train --threads 2), \(team.size) threads")
+    team.stop()
+    line("forward Z = A·W + b", String(format: "%.1f GFLOP/s", flop / forward2 / 1e9))
+    line("backward S = D·Wᵀ", String(format: "%.1f GFLOP/s", flop / backward2 / 1e9))
+    line("gradient W += s·Aᵀ·D", String(format: "%.1f GFLOP/s", flop / gradient2 / 1e9))
 }
 // BENCH_ONLY=products stops here.
 if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "products" { exit(0) }

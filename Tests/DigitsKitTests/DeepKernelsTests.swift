@@ -122,6 +122,10 @@ struct DeepKernelsTests {
         var whole: Range<Int>?
         Kernels.split(team, 5, multiple: 3) { whole = $0 }  // one block of 3: too little to cut
         #expect(whole == 0..<5)
+        team.stop()  // a stopped team does the whole range on the caller's thread
+        var after: Range<Int>?
+        Kernels.split(team, 100, multiple: 3) { after = $0 }
+        #expect(team.size == 1 && after == 0..<100)
     }
 
     /// Dropout drops about p of the units, keeps the rest at 1/(1 − p), and depends only on
