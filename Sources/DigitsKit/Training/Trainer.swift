@@ -123,13 +123,7 @@ public struct Trainer: Sendable {
                       shouldStop: () -> Bool = { false }) rethrows -> TrainingRun {
         var network = resume?.network ?? initialNetwork()
         var history = resume?.history ?? []
-        // The shuffling stream is separate from the initialisation's, so changing one option
-        // that affects only one of them leaves the other the same.
-        var random = Random(seed: options.seed ^ 0x5DEE_CE66_D1CE_5EED)
-        var order = (0..<Int32(train.count)).map { $0 }
-        // Each epoch shuffles the previous order: replaying the finished epochs' shuffles puts
-        // a resumed run exactly where the interrupted one was.
-        for _ in history { random.shuffle(&order) }
+        var (random, order) = shuffling(count: train.count, epochsDone: history.count)
         let kernels = KernelRun(network, batchSize: options.batchSize, momentum: options.momentum > 0, velocity: resume?.velocity, dropout: options.dropout,
                                 seed: options.seed, threads: options.threads)
         let table = options.inputs.table
@@ -169,16 +163,29 @@ public struct Trainer: Sendable {
                 return TrainingRun(network: network, history: history, interruptedAfter: nil,
                                    diverged: Divergence(epoch: epoch, loss: lossSum / Double(max(seen, 1))))
             }
-            let accuracy = test.map { Evaluation(network: network, inputs: options.inputs, data: $0).accuracy }
-            let validationAccuracy = validation.map { Evaluation(network: network, inputs: options.inputs, data: $0).accuracy }
-            let report = EpochReport(epoch: epoch, loss: lossSum / Double(max(seen, 1)), accuracy: accuracy,
-                                     validationAccuracy: validationAccuracy, trainingAccuracy: Double(hits) / Double(max(digitCount, 1)),
-                                     seconds: seconds, examples: seen)
+            let report = EpochReport(epoch: epoch, loss: lossSum / Double(max(seen, 1)), accuracy: accuracy(network, on: test),
+                                     validationAccuracy: accuracy(network, on: validation),
+                                     trainingAccuracy: Double(hits) / Double(max(digitCount, 1)), seconds: seconds, examples: seen)
             history.append(report)
             try epochEnd(report, Checkpoint(network: network, history: history, velocity: kernels.velocity(shapedAs: network)))
             epoch += 1
         }
         return TrainingRun(network: network, history: history, interruptedAfter: nil)
+    }
+
+    /// The shuffling stream and the order after `epochsDone` epochs. The stream is separate from
+    /// the initialisation's, so changing one option that affects only one of them leaves the
+    /// other the same; each epoch shuffles the previous order, so replaying the finished epochs'
+    /// shuffles puts a resumed run exactly where the interrupted one was.
+    private func shuffling(count: Int, epochsDone: Int) -> (Random, [Int32]) {
+        var random = Random(seed: options.seed ^ 0x5DEE_CE66_D1CE_5EED)
+        var order = (0..<Int32(count)).map { $0 }
+        for _ in 0..<epochsDone { random.shuffle(&order) }
+        return (random, order)
+    }
+
+    private func accuracy(_ network: Network, on data: Dataset?) -> Double? {
+        data.map { Evaluation(network: network, inputs: options.inputs, data: $0).accuracy }
     }
 }
 
