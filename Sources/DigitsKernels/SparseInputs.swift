@@ -28,6 +28,20 @@ package final class SparseInputs: @unchecked Sendable {
         self.values = values
     }
 
+    /// The nonzero inputs of images already scaled, one row of floats each.
+    package convenience init(rows: [[Float]]) {
+        var offsets = [0], indices: [Int32] = [], values: [Float] = []
+        offsets.reserveCapacity(rows.count + 1)
+        for row in rows {
+            for (i, x) in row.enumerated() where x != 0 {
+                indices.append(Int32(i))
+                values.append(x)
+            }
+            offsets.append(indices.count)
+        }
+        self.init(count: rows.count, offsets: offsets, indices: indices, values: values)
+    }
+
     package init(images: [UInt8], count: Int, pixels: Int, table: [Float]) {
         self.count = count
         var offsets = [0]

@@ -39,7 +39,8 @@ package final class Thread2: @unchecked Sendable {
 /// and sleeping when it grows longer (between epochs). Work is split by output ranges, so every
 /// number is computed exactly as on one thread: the same model whatever the thread count.
 package final class Team: @unchecked Sendable {
-    package private(set) var size = 1
+    /// The caller and the workers that started.
+    package var size: Int { threads.count + 1 }
     private let generation = Atomic<Int>(0)
     private let finished = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
@@ -48,7 +49,6 @@ package final class Team: @unchecked Sendable {
 
     /// A team of `size` threads (the caller and size − 1 workers); fewer when a thread cannot start.
     package init(size: Int) {
-        var started = 1
         for part in 1..<max(1, size) {
             var thread = pthread_t()
             let context = UnsafeMutablePointer<(Team, Int)>.allocate(capacity: 1)
@@ -66,9 +66,7 @@ package final class Team: @unchecked Sendable {
                 break
             }
             threads.append(thread)
-            started += 1
         }
-        self.size = started
     }
 
     /// Runs `body(part)` for every part 0..<size, one per thread, and returns when all are done.
@@ -90,7 +88,6 @@ package final class Team: @unchecked Sendable {
         stopping.store(true, ordering: .releasing)
         for thread in threads { pthread_join(thread, nil) }
         threads = []
-        size = 1
     }
 
     private func serve(part: Int) {

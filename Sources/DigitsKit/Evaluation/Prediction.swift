@@ -75,16 +75,8 @@ final class PackedModel: @unchecked Sendable {
 
     /// z of the output layer for each image of `x` (inputs already scaled, n_0 each).
     func logits(_ x: [[Float]]) -> [[Float]] {
-        var offsets = [0], indices: [Int32] = [], values: [Float] = []
-        for row in x {
-            precondition(row.count == layers.sizes[0], "an image of \(row.count) inputs for a network of \(layers.sizes[0])")
-            for (i, v) in row.enumerated() where v != 0 {
-                indices.append(Int32(i))
-                values.append(v)
-            }
-            offsets.append(indices.count)
-        }
-        return rows(Kernels.predict(layers, inputs: SparseInputs(count: x.count, offsets: offsets, indices: indices, values: values), logits: true))
+        for row in x { precondition(row.count == layers.sizes[0], "an image of \(row.count) inputs for a network of \(layers.sizes[0])") }
+        return rows(Kernels.predict(layers, inputs: SparseInputs(rows: x), logits: true))
     }
 
     /// z of the output layer for each of `count` images of bytes, scaled through `table`.
