@@ -68,11 +68,16 @@ struct TrainCommand: ParsableCommand {
         return model
     }
 
-    /// The pictures of `--non-digits`, drawn from the seed, deskewed as the digits are.
-    static func nonDigits(_ options: TrainingOptions) -> [UInt8] {
-        let images = NonDigits.images(count: options.nonDigits, seed: options.seed)
-        guard options.deskew else { return images }
-        return Dataset(images: images, labels: [UInt8](repeating: Dataset.notADigit, count: options.nonDigits)).deskewed().images
+    /// The training images: MNIST's, then the digits of `--drawn-digits` and the pictures of
+    /// `--non-digits`, drawn from the seed and deskewed as MNIST's are.
+    static func training(_ digits: Dataset, _ options: TrainingOptions) -> Dataset {
+        var drawn = Dataset(images: [], labels: [])
+        if options.drawnDigits > 0 {
+            let (images, labels) = DrawnDigits.images(count: options.drawnDigits, seed: options.seed)
+            drawn = drawn.appending(Dataset(images: images, labels: labels))
+        }
+        if options.nonDigits > 0 { drawn = drawn.appending(nonDigits: NonDigits.images(count: options.nonDigits, seed: options.seed)) }
+        return digits.appending(options.deskew ? drawn.deskewed() : drawn)
     }
 
     func run() throws {
@@ -89,10 +94,13 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--validation \(options.validation) leaves no training images (the set has \(all.count))")
         }
         let digits = all.subset(0..<(all.count - options.validation))
+        if options.drawnDigits > 0 && !json && !quiet {
+            Console.line("drawing \(counted(options.drawnDigits, "digit")) (--drawn-digits: flagged 1s, barred 7s, open and closed 4s...), about 1.3 ms each")
+        }
         if options.nonDigits > 0 && !json && !quiet {
             Console.line("drawing \(counted(options.nonDigits, "picture")) that are no digit (--non-digits: letters, signs, a smiley), about 1.3 ms each")
         }
-        let train = options.nonDigits > 0 ? digits.appending(nonDigits: Self.nonDigits(options)) : digits
+        let train = Self.training(digits, options)
         let validation = options.validation > 0 ? all.subset((all.count - options.validation)..<all.count) : nil
         let resumed = try resume.map { path throws -> Checkpoint in try CheckpointFile.load(path, options: options) }
         let trainer = Trainer(options: options)

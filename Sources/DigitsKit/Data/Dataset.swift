@@ -62,6 +62,11 @@ public struct Dataset: Sendable {
 
     /// This set with `images` (784 bytes each) added at the end, labelled `notADigit`.
     public func appending(nonDigits images: [UInt8]) -> Dataset {
-        Dataset(images: self.images + images, labels: labels + [UInt8](repeating: Self.notADigit, count: images.count / Self.pixelCount))
+        appending(Dataset(images: images, labels: [UInt8](repeating: Self.notADigit, count: images.count / Self.pixelCount)))
+    }
+
+    /// This set with `other`'s images and labels added at the end.
+    public func appending(_ other: Dataset) -> Dataset {
+        Dataset(images: images + other.images, labels: labels + other.labels)
     }
 }

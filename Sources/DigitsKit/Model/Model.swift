@@ -38,6 +38,7 @@ public struct Model: Sendable, Equatable {
         var m = optionMetadata(options, network: network)
         m["command"] = command(options)
         m["data"] = "MNIST: \(options.validation > 0 ? "the first \(60_000 - options.validation) of the 60,000 training images, the last \(options.validation) held out for validation" : "all 60,000 training images"); test accuracy on its 10,000 test images"
+            + (options.drawnDigits > 0 ? "; and \(options.drawnDigits) digits drawn from the seed (DrawnDigits: flagged 1s, barred 7s, open and closed 4s...)" : "")
             + (options.nonDigits > 0 ? "; and \(options.nonDigits) pictures that are no digit (NonDigits: letters, signs and doodles drawn from the seed)" : "")
         if let note = options.note { m["note"] = note }
         m["epochs"] = String(history.count)
@@ -47,12 +48,13 @@ public struct Model: Sendable, Equatable {
     }
 
     /// The option keys `optionMetadata` writes only when the option is on.
-    static let optionalOptionKeys = ["deskew", "non_digits", "dropout"]
+    static let optionalOptionKeys = ["deskew", "non_digits", "drawn_digits", "dropout"]
 
     /// The options as metadata: what a checkpoint must agree with to be resumed.
     public static func optionMetadata(_ options: TrainingOptions, network: Network) -> [String: String] {
         // Written only when on, so that models made without it keep their bytes.
         (options.deskew ? ["deskew": "true"] : [:]).merging(options.nonDigits > 0 ? ["non_digits": String(options.nonDigits)] : [:]) { a, _ in a }
+            .merging(options.drawnDigits > 0 ? ["drawn_digits": String(options.drawnDigits)] : [:]) { a, _ in a }
             .merging(options.dropout > 0 ? ["dropout": String(options.dropout)] : [:]) { a, _ in a }.merging([
             "architecture": network.layerSizes,
             "hidden_activation": options.activation.rawValue,
@@ -88,6 +90,7 @@ public struct Model: Sendable, Equatable {
                   "--seed \(o.seed)", "--inputs \(o.inputs.rawValue)", "--targets \(o.targets.rawValue)"]
         if o.deskew { parts.append("--deskew") }
         if o.nonDigits > 0 { parts.append("--non-digits \(o.nonDigits)") }
+        if o.drawnDigits > 0 { parts.append("--drawn-digits \(o.drawnDigits)") }
         return parts.joined(separator: " ")
     }
 

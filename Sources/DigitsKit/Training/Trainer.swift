@@ -40,6 +40,9 @@ public struct TrainingOptions: Sendable, Equatable {
     /// Pictures that are no digit (`NonDigits`) added to the training images, trained toward
     /// no digit: what lets the model answer "not a digit" to a letter.
     public var nonDigits = 0
+    /// Digits drawn by program (`DrawnDigits`) added to the training images, with their labels:
+    /// the styles MNIST's writers seldom used (a flagged 1, a barred 7...).
+    public var drawnDigits = 0
     /// A line of provenance for the model's metadata (`note`): not a training option.
     public var note: String?
 
