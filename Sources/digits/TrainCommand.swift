@@ -71,6 +71,7 @@ struct TrainCommand: ParsableCommand {
     /// The training images: MNIST's, then the digits of `--drawn-digits` and the pictures of
     /// `--non-digits`, drawn from the seed and deskewed as MNIST's are.
     static func training(_ digits: Dataset, _ options: TrainingOptions) -> Dataset {
+        guard options.drawnDigits > 0 || options.nonDigits > 0 else { return digits }
         var drawn = Dataset(images: [], labels: [])
         if options.drawnDigits > 0 {
             let (images, labels) = DrawnDigits.images(count: options.drawnDigits, seed: options.seed)
@@ -95,7 +96,7 @@ struct TrainCommand: ParsableCommand {
         }
         let digits = all.subset(0..<(all.count - options.validation))
         if options.drawnDigits > 0 && !json && !quiet {
-            Console.line("drawing \(counted(options.drawnDigits, "digit")) (--drawn-digits: flagged 1s, barred 7s, open and closed 4s...), about 1.3 ms each")
+            Console.line("drawing \(counted(options.drawnDigits, "digit")) (--drawn-digits: flagged 1s, barred 7s, open and closed 4s...)")
         }
         if options.nonDigits > 0 && !json && !quiet {
             Console.line("drawing \(counted(options.nonDigits, "picture")) that are no digit (--non-digits: letters, signs, a smiley), about 1.3 ms each")
@@ -106,7 +107,7 @@ struct TrainCommand: ParsableCommand {
         let trainer = Trainer(options: options)
         let chatty = !json && !quiet
         if chatty {
-            Console.line("training \(Network.layerSizes(options.sizes))\(options.activation == .sigmoid ? "" : " \(options.activation.rawValue)")\(options.dropout > 0 ? " (dropout \(options.dropout))" : "") (\(options.rule.rawValue) rule, \(options.loss.rawValue), \(options.loss.outputLayer.rawValue) outputs) on \(counted(train.count, "image"))\(options.nonDigits > 0 ? " (\(options.nonDigits) of them no digit)" : "") from \(directory.path)")
+            Console.line("training \(Network.layerSizes(options.sizes))\(options.activation == .sigmoid ? "" : " \(options.activation.rawValue)")\(options.dropout > 0 ? " (dropout \(options.dropout))" : "") (\(options.rule.rawValue) rule, \(options.loss.rawValue), \(options.loss.outputLayer.rawValue) outputs) on \(counted(train.count, "image"))\(options.drawnDigits > 0 ? " (\(options.drawnDigits) of them drawn digits)" : "")\(options.nonDigits > 0 ? " (\(options.nonDigits) of them no digit)" : "") from \(directory.path)")
             if let validation { Console.line("  validation: the last \(counted(validation.count, "training image")), held out (--validation 0 trains on all)") }
             var details = "  \(counted(options.epochs, "epoch")), lr \(options.learningRate) (\(options.schedule.rawValue)"
             if options.warmup > 0 { details += ", \(counted(options.warmup, "warm-up epoch"))" }

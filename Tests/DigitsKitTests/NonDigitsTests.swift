@@ -21,15 +21,6 @@ struct NonDigitsTests {
         }
     }
 
-    @Test func aPenStrokeCoversThePixelsWithinHalfItsWidth() {
-        var random = Random(seed: 3)
-        let picture = Pen.draw([[(0, 0.5), (1, 0.5)]], aspect: 0.6...1.2, &random)
-        let middle = Pen.canvas / 2
-        // The line runs across the middle row: ink there, paper at the top and bottom rows.
-        #expect(picture[middle, middle] < 128)
-        #expect(picture[middle, 0] == 255 && picture[middle, Pen.canvas - 1] == 255)
-    }
-
     @Test func appendingLabelsThePicturesNotADigit() {
         let digits = KernelsTests.dataset(count: 3)
         let both = digits.appending(nonDigits: NonDigits.images(count: 2, seed: 1))

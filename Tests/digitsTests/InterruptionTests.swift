@@ -205,6 +205,7 @@ struct InterruptionTests {
             (["--non-digits", "20"], "deskew true, this run has (none)"),
             (["--deskew"], "non_digits 20, this run has (none)"),
             (["--deskew", "--non-digits", "30"], "non_digits 20, this run has 30"),
+            (["--deskew", "--non-digits", "20", "--drawn-digits", "10"], "drawn_digits (none), this run has 10"),
         ]
         for (options, message) in cases {
             let r = try Binary.run(Self.train(data, output: work + "/b.safetensors", epochs: 3, extra: ["--resume", checkpoint] + options))

@@ -68,7 +68,8 @@ struct TrainCommandTests {
         (["--lr", "-1"], "--lr"), (["--epochs", "0"], "--epochs"), (["--batch-size", "0"], "--batch-size"),
         (["--rule", "classic", "--loss", "cross-entropy"], "classic"), (["--rule", "newton"], "newton"),
         (["--l2", "nan"], "--l2"), (["--hidden", "0"], "--hidden"),
-        (["--loss", "cross-entropy", "--targets", "book"], "sum to 1"), (["--non-digits", "-1"], "--non-digits must be"), (["--drawn-digits", "100001"], "--drawn-digits must be 0…100000, got 100001"),
+        (["--loss", "cross-entropy", "--targets", "book"], "sum to 1"), (["--non-digits", "-1"], "--non-digits must be"),
+        (["--drawn-digits", "100001"], "--drawn-digits must be 0…100000, got 100001"),
         (["--seed", "-1"], "'-1' is invalid for '--seed"), (["--lr", "-0.5"], "--lr must be a positive number, got -0.5"),
     ])
     func refusesBadOptions(arguments: [String], mentioned: String) throws {

@@ -29,8 +29,7 @@ enum Pen {
     /// `strokes` drawn dark on white paper by a hand of `random`'s: the box 0.6 of the canvas
     /// tall and `aspect` times as wide, slanted by up to ±0.3, turned by up to ±0.2 rad, every
     /// point moved by up to ±4% of the box, and a round pen `pen` of the canvas wide.
-    static func draw(_ strokes: [Stroke], aspect: ClosedRange<Float>, pen: ClosedRange<Float> = 0.03...0.08,
-                     _ random: inout Random) -> GrayImage {
+    static func draw(_ strokes: [Stroke], aspect: ClosedRange<Float>, pen: ClosedRange<Float>, _ random: inout Random) -> GrayImage {
         func uniform(_ range: ClosedRange<Float>) -> Float {
             range.lowerBound + Float(random.uniform()) * (range.upperBound - range.lowerBound)
         }
