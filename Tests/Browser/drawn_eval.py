@@ -212,7 +212,10 @@ def run(page, base, args):
                 shown = page.draw(placed)
                 n += 1
                 if args.check_every and n % args.check_every == 0:
-                    api = reads_as(post_png(base, page.canvas_png()))
+                    try:
+                        api = reads_as(post_png(base, page.canvas_png()))
+                    except (OSError, ValueError, KeyError) as error:  # an HTTP error or a reply without an answer
+                        api = f"no answer from the API ({error})"
                     if api != shown:
                         differing.append(f"{source} writer {writer} digit {label}: page {shown!r}, API {api!r}")
                     checked += 1

@@ -47,6 +47,16 @@ struct DrawnDigitsTests {
         }
     }
 
+    /// A 6 with a hook starts its hook high on the right, above where its loop begins: started
+    /// level with the loop, the hook would close over it into a 0.
+    @Test func aHookedSixStartsAboveItsLoop() {
+        var random = Random(seed: 6)
+        for _ in 0..<50 {
+            let stroke = DrawnDigits.strokes(digit: 6, style: 2, &random)[0]
+            #expect(stroke[0].y < 0.4 && stroke[0].x > 0.6, "\(stroke[0])")
+        }
+    }
+
     /// Every picture has gone through `Preprocess`: ink, its box fitted to 20 pixels and its
     /// centre of mass near pixel 14, as a digit the network reads would be.
     @Test func everyPictureIsInMNISTsConvention() {

@@ -192,9 +192,10 @@ struct InterruptionTests {
         #expect(other.stderr.contains("learning_rate 0.4, this run has 0.2"))
     }
 
-    /// --deskew and --non-digits are written to the metadata only when on: a checkpoint made
-    /// with them must not be resumed by a run without them (nor the other way round).
-    @Test func resumingWithoutTheCheckpointsDeskewOrNonDigitsIsRefused() throws {
+    /// --deskew, --non-digits and --drawn-digits are written to the metadata only when on: a
+    /// checkpoint made with them must not be resumed by a run without them (nor the other way
+    /// round: a run with --drawn-digits does not resume a checkpoint made without).
+    @Test func resumingWithAnotherDeskewNonDigitsOrDrawnDigitsIsRefused() throws {
         let data = Fixture.mnist(train: 200, test: 20)
         let work = Fixture.folder()
         let made = try Binary.run(Self.train(data, output: work + "/a.safetensors", epochs: 3,

@@ -9,8 +9,10 @@
 /// MNIST's American writers seldom put a flag on a 1 or a bar through a 7, so a reader trained
 /// on MNIST alone reads a flagged 1 as a 7. Each style is a family, not a template: where a
 /// stroke starts and turns, how long a flag, where a bar or a crossing sits, how big each loop
-/// is, are drawn from wide ranges for every sample, so that no drawn digit copies the strokes of
-/// the out-of-MNIST set (Tests/Wild/glyphs.py) or of the drawing test.
+/// is, are drawn from ranges for every sample. The styles are the common ways of writing each
+/// digit, which the out-of-MNIST set's pen strokes (Tests/Wild/glyphs.py) also draw, and many
+/// of its shapes fall inside these ranges: that set's `drawn` and Hershey sources no longer
+/// measure digits unlike the training ones (see the README).
 public enum DrawnDigits {
     typealias Stroke = Pen.Stroke
 
@@ -73,8 +75,8 @@ public enum DrawnDigits {
         let top = (x: style == 0 ? p(0.35, 0.65) : p(0.55, 0.8), y: Float(0))
         let foot = (x: top.x + p(-0.06, 0.06), y: Float(1))
         guard style > 0 else { return [[top, foot]] }
-        // Short and shallow, or longer and steeper than a 7's bar: it reaches 0.15…0.45 of the
-        // box's width to the left and falls 0.35…1.1 times as far.
+        // It reaches 0.15…0.45 of the box's width to the left of the top and falls 0.35…1.1
+        // times as far: a short hook or a long flag, shallow or steep.
         let reach = p(0.15, 0.45)
         let flag = (x: top.x - reach, y: reach * p(0.35, 1.1))
         guard style > 1 else { return [[flag, top, foot]] }
@@ -128,7 +130,9 @@ public enum DrawnDigits {
         switch style {
         case 0: return [[(p(0.6, 0.9), 0), (p(0.3, 0.45), p(0.08, 0.2)), (p(0.05, 0.2), p(0.3, 0.45)), left] + loop]
         case 1: return [[(p(0.55, 0.85), 0), left] + loop]
-        default: return [Pen.arc(0.5, left.y, p(0.42, 0.5), left.y, p(-45, -10), -180) + loop]
+        // The hook starts high on the right (35…60° above the loop's centre line), well above
+        // the loop: started lower, it would close over the loop into a 0.
+        default: return [Pen.arc(0.5, left.y, p(0.42, 0.5), left.y, p(-60, -35), -180) + loop]
         }
     }
 
