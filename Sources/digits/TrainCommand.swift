@@ -72,11 +72,7 @@ struct TrainCommand: ParsableCommand {
     /// `--non-digits`, drawn from the seed and deskewed as MNIST's are.
     static func training(_ digits: Dataset, _ options: TrainingOptions) -> Dataset {
         guard options.drawnDigits > 0 || options.nonDigits > 0 else { return digits }
-        var drawn = Dataset(images: [], labels: [])
-        if options.drawnDigits > 0 {
-            let (images, labels) = DrawnDigits.images(count: options.drawnDigits, seed: options.seed)
-            drawn = drawn.appending(Dataset(images: images, labels: labels))
-        }
+        var drawn = DrawnDigits.images(count: options.drawnDigits, seed: options.seed)
         if options.nonDigits > 0 { drawn = drawn.appending(nonDigits: NonDigits.images(count: options.nonDigits, seed: options.seed)) }
         return digits.appending(options.deskew ? drawn.deskewed() : drawn)
     }

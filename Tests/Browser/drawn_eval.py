@@ -26,13 +26,15 @@ Prints accuracy overall, by source, by digit, by size, and the confusions, and w
 and the API differed; writes the canvases of the misread drawings to --out. Exits 0 whatever the
 accuracy (it is a measurement; --min makes it a check), 2 when the browser cannot be driven.
 """
-import argparse, base64, json, math, os, socket, subprocess, sys, time, urllib.request
+import argparse, base64, json, os, subprocess, sys, time
 from collections import Counter, defaultdict
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Wild"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.join(HERE, "..", "Wild")]
 import glyphs  # noqa: E402  (the out-of-MNIST set's strokes)
+from page_test import chromium, free_port, post, reads_as, wait_for_server  # noqa: E402  (the page test's helpers)
 
 HERSHEY_FONTS = ["scripts", "futural", "rowmans", "cursive"]
 SOURCES = ["drawn", "hershey"]
@@ -76,44 +78,16 @@ def on_pad(strokes, rng):
     return placed, size[1] / PAD, step
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def post_png(base, body):
-    request = urllib.request.Request(base + "/api/predict", data=body, method="POST", headers={"Content-Type": "image/png"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
-
-
-def reads_as(answer):
-    """What the page shows as the prediction for an API answer (as page_test.py)."""
-    if answer["not_a_digit"]:
-        return "not a digit"
-    if answer["unsure"]:
-        return f"{answer['top'][0]['digit']} or {answer['top'][1]['digit']}?"
-    return str(answer["prediction"])
-
-
 class Page:
     """The drawing page in headless Chromium, drawn on with pointer actions."""
 
     def __init__(self, base):
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
         from selenium.webdriver.common.by import By
-        driver_path = next((p for p in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver") if os.path.exists(p)), None)
-        if driver_path is None:
-            raise RuntimeError("chromium-driver is not installed (apt-get install chromium chromium-driver)")
-        options = webdriver.ChromeOptions()
         # Without a frame-rate limit, Chromium handles each input event as soon as it comes
         # instead of at the next 60 Hz frame: the same events, ten times faster.
-        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1000,900",
-                     "--disable-frame-rate-limit", "--disable-gpu-vsync"):
-            options.add_argument(flag)
-        self.driver = webdriver.Chrome(service=Service(driver_path), options=options)
+        self.driver = chromium(("--disable-frame-rate-limit", "--disable-gpu-vsync"))
+        if self.driver is None:
+            raise RuntimeError("chromium-driver is not installed (apt-get install chromium chromium-driver)")
         self.By = By
         self.driver.get(base + "/")
         self.pad = self.driver.find_element(By.ID, "pad")
@@ -173,12 +147,7 @@ def main():
                               stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_for_server(base)
         try:
             page = Page(base)
         except Exception as error:  # noqa: BLE001 (no browser here: say so, exit 2)
@@ -213,7 +182,7 @@ def run(page, base, args):
                 n += 1
                 if args.check_every and n % args.check_every == 0:
                     try:
-                        api = reads_as(post_png(base, page.canvas_png()))
+                        api = reads_as(post(base, page.canvas_png(), "image/png")[1])
                     except (OSError, ValueError, KeyError) as error:  # an HTTP error or a reply without an answer
                         api = f"no answer from the API ({error})"
                     if api != shown:

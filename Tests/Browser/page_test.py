@@ -23,6 +23,30 @@ def free_port():
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
+def wait_for_server(base, seconds=10):
+    """Until the server at `base` answers /healthz, or `seconds` have passed (then the requests
+    that follow say what is wrong)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.05)
+
+def chromium(extra_flags=()):
+    """Headless Chromium driven through Debian's chromium-driver, or None when the driver is not
+    installed (Selenium must be importable)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    driver_path = next((p for p in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver") if os.path.exists(p)), None)
+    if driver_path is None:
+        return None
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1000,900") + tuple(extra_flags):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(driver_path), options=options)
+
 def post(base, body, content_type, path="/api/predict"):
     """POST as the page does, asking for the 28×28 input too (`?input=1`)."""
     request = urllib.request.Request(base + path + "?input=1", data=body, method="POST", headers={"Content-Type": content_type})
@@ -118,22 +142,16 @@ SAMPLES = "Resources/samples"
 
 def browser(base, out, work):
     try:
-        from selenium import webdriver
         from selenium.webdriver.common.action_chains import ActionChains
         from selenium.webdriver.common.by import By
         from selenium.webdriver.common.keys import Keys
-        from selenium.webdriver.chrome.service import Service
     except ImportError:
         print("SKIP: browser test: Selenium is not installed (pip install selenium)")
         return
-    driver_path = next((p for p in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver") if os.path.exists(p)), None)
-    if driver_path is None:
+    driver = chromium()
+    if driver is None:
         print("SKIP: browser test: chromium-driver is not installed (apt-get install chromium-driver)")
         return
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1000,900"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
     by_id = lambda name: driver.find_element(By.ID, name)
 
     def shot(name, whole=False):
@@ -422,12 +440,7 @@ def main():
     server = subprocess.Popen([args.server, "--port", str(port), "--model", MODEL])
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_server(base)
         status_line, reply = declared_too_large(port)
         check(" 413 " in status_line and "over the 1048576-byte limit" in reply,
               "a body declared over 1 MiB is refused with 413 before it is sent")

@@ -12,7 +12,7 @@ struct DrawnDigitsTests {
     }
 
     @Test func theDigitsComeInTurn() {
-        let (_, labels) = DrawnDigits.images(count: 25, seed: 3)
+        let labels = DrawnDigits.images(count: 25, seed: 3).labels
         #expect(labels == (0..<25).map { UInt8($0 % 10) })
     }
 
@@ -60,7 +60,7 @@ struct DrawnDigitsTests {
     /// Every picture has gone through `Preprocess`: ink, its box fitted to 20 pixels and its
     /// centre of mass near pixel 14, as a digit the network reads would be.
     @Test func everyPictureIsInMNISTsConvention() {
-        let (bytes, _) = DrawnDigits.images(count: 60, seed: 7)
+        let bytes = DrawnDigits.images(count: 60, seed: 7).images
         for i in 0..<60 {
             let pixels = bytes[i * 784..<(i + 1) * 784].map(Float.init)
             #expect(pixels.contains { $0 > 128 }, "picture \(i) has ink")

@@ -19,11 +19,11 @@ public enum DrawnDigits {
     /// How many styles each digit 0…9 has (`strokes(digit:style:_:)`).
     static let styleCounts = [2, 3, 2, 2, 3, 2, 3, 3, 2, 2]
 
-    /// `count` pictures, 784 bytes each in MNIST's convention, and their digits: the digits taken
+    /// `count` pictures, 784 bytes each in MNIST's convention, labelled with their digits: the digits taken
     /// in turn, each in a style, with proportions and by a hand of its own from `seed` (box
     /// 0.45…0.85 as wide as tall, a pen 4…10% of the canvas: thinner and broader than MNIST's).
     /// The same seed, the same bytes.
-    public static func images(count: Int, seed: UInt64) -> (images: [UInt8], labels: [UInt8]) {
+    public static func images(count: Int, seed: UInt64) -> Dataset {
         var random = Random(seed: seed ^ 0x0D16_175D_7A00_0002)
         var bytes = [UInt8](), labels = [UInt8]()
         bytes.reserveCapacity(count * Dataset.pixelCount)
@@ -33,7 +33,7 @@ public enum DrawnDigits {
             bytes += Pen.mnistBytes(Pen.draw(shape, aspect: 0.45...0.85, pen: 0.04...0.1, &random))
             labels.append(UInt8(digit))
         }
-        return (bytes, labels)
+        return Dataset(images: bytes, labels: labels)
     }
 
     /// The strokes of `digit` in style `style` (0..<styleCounts[digit]), in the digit's box
